@@ -1,0 +1,76 @@
+/**
+ * The one interface every numeric back end implements (reference / tfjs / native).
+ * Engines own forward, backward and the Adam update; the trainer (src/codec/train) owns sampling,
+ * schedules, checkpoints and progress. Data crosses this boundary as plain typed arrays.
+ */
+import type { ModelConfig } from '../model/config.js';
+import type { ParamGroup, ParamSet } from '../model/params.js';
+
+/**
+ * A training batch: `frameIndex.length` frames (F) with `pixelsPerFrame` samples each (P).
+ * For the patch variant a "sample" is a patch centroid and the target holds its p×p×3 pixels; patch batches are
+ * whole tiles of `tileWidth × tileHeight` centroids (row-major) so the 3×3 conv sees its neighbours.
+ */
+export interface PixelBatch {
+  /** Row of `latents` used by each frame group, length F. */
+  frameIndex: Int32Array;
+  /** Latent weights for interpolated frames are not used in training; integer frames only. */
+  pixelsPerFrame: number;
+  /** (x, y) in (0, 1) per sample, length F·P·2. */
+  coords: Float32Array;
+  /** RGB in [0, 1] per sample (per pixel of the patch for patch models), length F·P·3 (·p² for patches). */
+  target: Float32Array;
+  /** Patch models only: tile shape in centroids; P = tileWidth·tileHeight. */
+  tileWidth?: number;
+  tileHeight?: number;
+}
+
+export interface AdamConfig {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay: 0;
+}
+
+export const DEFAULT_ADAM: AdamConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
+
+/** Learning rate per parameter group for one step (the schedule is applied by the trainer). */
+export type GroupRates = Record<ParamGroup, number>;
+
+export interface OptimizerState {
+  step: number;
+  m: ParamSet;
+  v: ParamSet;
+}
+
+export interface TrainEngine {
+  /** 'tfjs', 'native', 'reference'. */
+  readonly name: string;
+  /** What actually runs underneath, e.g. 'tfjs-wasm (SIMD)', 'native avx2 x2 threads'. */
+  readonly backend: string;
+  /** One forward+backward+Adam step; resolves to the batch MSE (mean over all target values). */
+  step(batch: PixelBatch, rates: GroupRates): Promise<number>;
+  /** Gradients of the batch MSE without updating anything (tests, gradient checks). */
+  gradients(batch: PixelBatch): Promise<{ loss: number; grads: ParamSet }>;
+  /** Current parameters (copies). */
+  getParams(): Promise<ParamSet>;
+  setParams(params: ParamSet): Promise<void>;
+  getOptimizerState(): Promise<OptimizerState>;
+  setOptimizerState(state: OptimizerState): Promise<void>;
+  dispose(): void;
+}
+
+export interface EngineOptions {
+  config: ModelConfig;
+  frames: number;
+  params: ParamSet;
+  adam?: AdamConfig;
+  threads?: number;
+}
+
+export interface EngineFactory {
+  readonly name: string;
+  /** Resolves false (never throws) when this engine cannot run here; `reason` says why. */
+  available(): Promise<{ ok: boolean; reason?: string }>;
+  create(options: EngineOptions): Promise<TrainEngine>;
+}

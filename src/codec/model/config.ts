@@ -1,0 +1,147 @@
+/**
+ * The Latent-INR architecture as a plain config object (tiny-cuda-nn style `{otype, ...}`).
+ * It travels in the bitstream (`lirC` box), so a decoder rebuilds exactly what the encoder trained.
+ * Platform-neutral: no Node APIs here.
+ *
+ * Conventions (normative, see spec/04-decoding-process.md):
+ * - pixel (i, j) of a W×H render has coordinates x = (i + 0.5) / W, y = (j + 0.5) / H, both in (0, 1);
+ * - dense weights are stored row-major with shape [out, in]; a layer computes y = W·x + b;
+ * - base layer 0 maps the encoding to the first hidden layer, the last base layer maps to RGB (or to the patch
+ *   feature channels); ReLU after every layer but the last; the output is clamped to [0, 1] when rendered.
+ */
+
+export interface HashGridEncodingConfig {
+  otype: 'HashGrid';
+  n_levels: number;
+  n_features_per_level: number;
+  log2_hashmap_size: number;
+  base_resolution: number;
+  finest_resolution: number;
+  /**
+   * Integer grid resolution of each level, computed once by the encoder from base/finest resolution
+   * (instant-NGP's geometric progression) and stored, so decoders never recompute them with their own libm.
+   */
+  level_resolutions: number[];
+}
+
+export interface FourierEncodingConfig {
+  otype: 'Fourier';
+  n_frequencies: number;
+  include_input: boolean;
+}
+
+export type EncodingConfig = HashGridEncodingConfig | FourierEncodingConfig;
+
+export interface BaseNetworkConfig {
+  otype: 'ModulatedMLP';
+  n_neurons: number;
+  n_hidden_layers: number;
+  activation: 'ReLU';
+  output_activation: 'None';
+}
+
+export interface ModulationConfig {
+  /** Indices of the base layers whose weights are modulated: W_t = sigmoid(P·Q) ∘ W. */
+  layers: number[];
+  rank: number;
+  /** Hidden widths of each hypernetwork (tanh after each hidden layer, linear output of rank·(out+in)). */
+  hyper_hidden: number[];
+  activation: 'Tanh';
+}
+
+export interface LatentConfig {
+  dim: number;
+  init_std: number;
+}
+
+/** Patch variant (paper §3.3): the base MLP runs at patch centroids; a 3×3 conv + pixel shuffle makes pixels. */
+export interface PatchConfig {
+  size: number;
+  channels: number;
+}
+
+export interface ModelConfig {
+  version: 1;
+  encoding: EncodingConfig;
+  base: BaseNetworkConfig;
+  modulation: ModulationConfig;
+  latent: LatentConfig;
+  patch: PatchConfig | null;
+}
+
+export type ProfileName = 'S' | 'M' | 'L';
+export const PROFILE_NAMES: readonly ProfileName[] = ['S', 'M', 'L'];
+
+export const MAX_DIMENSION = 8192;
+
+/** Integer level resolutions floor(base · b^l) with b = exp((ln finest − ln base)/(L − 1)). */
+export function hashGridResolutions(levels: number, base: number, finest: number): number[] {
+  if (levels === 1) return [Math.floor(base)];
+  const b = Math.exp((Math.log(finest) - Math.log(base)) / (levels - 1));
+  const out: number[] = [];
+  for (let l = 0; l < levels; l++) out.push(Math.max(1, Math.floor(base * b ** l + 1e-9)));
+  return out;
+}
+
+export function hashGrid(
+  levels: number,
+  featuresPerLevel: number,
+  log2HashmapSize: number,
+  baseResolution: number,
+  finestResolution: number,
+): HashGridEncodingConfig {
+  return {
+    otype: 'HashGrid',
+    n_levels: levels,
+    n_features_per_level: featuresPerLevel,
+    log2_hashmap_size: log2HashmapSize,
+    base_resolution: baseResolution,
+    finest_resolution: finestResolution,
+    level_resolutions: hashGridResolutions(levels, baseResolution, finestResolution),
+  };
+}
+
+/**
+ * Profiles S/M/L follow the paper's Ours-s/m/l, which differ in modulation rank (50/100/200 at width 512,
+ * i.e. r/K ≈ 0.1/0.2/0.4). CPU budgets here call for base width 64 (S, M) and 128 (L), so the rank keeps the
+ * paper's ratio to the width instead of its absolute value: a rank above the width would add parameters and no
+ * expressiveness (rank(P·Q) ≤ K).
+ */
+export function profileConfig(profile: ProfileName, frameWidth: number, frameHeight: number): ModelConfig {
+  const finest = Math.max(16, Math.min(2048, Math.max(frameWidth, frameHeight)));
+  const spec = {
+    S: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 13, levels: 12 },
+    M: { width: 64, rank: 12, latent: 64, hyper: 64, log2: 14, levels: 12 },
+    L: { width: 128, rank: 50, latent: 128, hyper: 64, log2: 15, levels: 14 },
+  }[profile];
+  if (!spec) throw new Error(`unknown profile '${profile}' (expected one of ${PROFILE_NAMES.join(', ')})`);
+  return {
+    version: 1,
+    encoding: hashGrid(spec.levels, 2, spec.log2, 16, finest),
+    base: { otype: 'ModulatedMLP', n_neurons: spec.width, n_hidden_layers: 3, activation: 'ReLU', output_activation: 'None' },
+    modulation: { layers: [1], rank: spec.rank, hyper_hidden: [spec.hyper], activation: 'Tanh' },
+    latent: { dim: spec.latent, init_std: 0.05 },
+    patch: null,
+  };
+}
+
+export function encodingOutputDim(enc: EncodingConfig): number {
+  if (enc.otype === 'HashGrid') return enc.n_levels * enc.n_features_per_level;
+  return (enc.include_input ? 2 : 0) + 4 * enc.n_frequencies;
+}
+
+/** Rows of each hash-grid level's table: dense levels use (N+1)² rows, hashed ones 2^log2_hashmap_size. */
+export function hashLevelRows(enc: HashGridEncodingConfig, level: number): number {
+  const n = enc.level_resolutions[level] + 1;
+  return Math.min(n * n, 2 ** enc.log2_hashmap_size);
+}
+
+/** [out, in] of every base layer, input layer first. */
+export function baseLayerShapes(config: ModelConfig): Array<[number, number]> {
+  const k = config.base.n_neurons;
+  const out = config.patch ? config.patch.channels : 3;
+  const shapes: Array<[number, number]> = [[k, encodingOutputDim(config.encoding)]];
+  for (let i = 1; i < config.base.n_hidden_layers; i++) shapes.push([k, k]);
+  shapes.push([out, k]);
+  return shapes;
+}
