@@ -341,7 +341,8 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
   }
   bytes(name: string, length: number, v?: Uint8Array): Uint8Array {
     if (!v || v.length !== length) this.fail('bad-value', `${name}: expected ${length} bytes, got ${v?.length}`);
-    this.buf.set(v, this.grow(length));
+    const p = this.grow(length); // grow() may replace this.buf, so it must run before this.buf is read
+    this.buf.set(v, p);
     this.record(name, v);
     return v;
   }
