@@ -258,13 +258,15 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
 
   u8(name: string, v?: number): number {
     const x = this.checkValue(name, v, 0xff);
-    this.view.setUint8(this.grow(1), x);
+    const at = this.grow(1); // before reading this.view: grow() may replace it
+    this.view.setUint8(at, x);
     this.record(name, x);
     return x;
   }
   u16(name: string, v?: number): number {
     const x = this.checkValue(name, v, 0xffff);
-    this.view.setUint16(this.grow(2), x);
+    const at = this.grow(2); // before reading this.view: grow() may replace it
+    this.view.setUint16(at, x);
     this.record(name, x);
     return x;
   }
@@ -278,7 +280,8 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
   }
   u32(name: string, v?: number): number {
     const x = this.checkValue(name, v, 0xffffffff);
-    this.view.setUint32(this.grow(4), x);
+    const at = this.grow(4); // before reading this.view: grow() may replace it
+    this.view.setUint32(at, x);
     this.record(name, x);
     return x;
   }
@@ -292,19 +295,22 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
   }
   i16(name: string, v?: number): number {
     const x = this.checkValue(name, v, 0x7fff, -0x8000);
-    this.view.setInt16(this.grow(2), x);
+    const at = this.grow(2); // before reading this.view: grow() may replace it
+    this.view.setInt16(at, x);
     this.record(name, x);
     return x;
   }
   i32(name: string, v?: number): number {
     const x = this.checkValue(name, v, 0x7fffffff, -0x80000000);
-    this.view.setInt32(this.grow(4), x);
+    const at = this.grow(4); // before reading this.view: grow() may replace it
+    this.view.setInt32(at, x);
     this.record(name, x);
     return x;
   }
   f32(name: string, v?: number): number {
     if (v === undefined || Number.isNaN(v)) this.fail('bad-value', `cannot write ${name} = ${v}`);
-    this.view.setFloat32(this.grow(4), v);
+    const at = this.grow(4); // before reading this.view: grow() may replace it
+    this.view.setFloat32(at, v);
     const x = Math.fround(v);
     this.record(name, x);
     return x;
@@ -318,7 +324,8 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
         this.bitCount = 0;
         const b = this.bitBuffer & 0xff;
         this.bitBuffer = 0;
-        this.view.setUint8(this.grow(1), b);
+        const at = this.grow(1); // before reading this.view: grow() may replace it
+        this.view.setUint8(at, b);
       }
     }
     this.record(name, x);
@@ -329,7 +336,8 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
       const b = (this.bitBuffer << (8 - this.bitCount)) & 0xff;
       this.bitCount = 0;
       this.bitBuffer = 0;
-      this.view.setUint8(this.grow(1), b);
+      const at = this.grow(1); // before reading this.view: grow() may replace it
+      this.view.setUint8(at, b);
     }
   }
   fourcc(name: string, v?: string): string {
