@@ -1,0 +1,288 @@
+/**
+ * TrainEngine on tfjs: autodiff through the graph of forward.ts, Adam from adam.ts, parameters held as tfjs
+ * variables (variables.ts). Besides the interface it can evaluate the model at arbitrary coordinates and render
+ * whole frames at any size and fractional time, which tests use to compare against the reference decoder.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MAX_DIMENSION, type ModelConfig } from '../../model/config.js';
+import type { ParamGroup, ParamSet } from '../../model/params.js';
+import {
+  type AdamConfig,
+  DEFAULT_ADAM,
+  type EngineOptions,
+  type GroupRates,
+  type OptimizerState,
+  type PixelBatch,
+  type TrainEngine,
+} from '../types.js';
+import { adamUpdate } from './adam.js';
+import { forwardModel, type ModelTensors } from './forward.js';
+import type { HashEncodingMode } from './hash-encoding.js';
+import { encodingInput, outputChannels, validateBatch } from './inputs.js';
+import { gatherRows } from './ops.js';
+import {
+  assignSlots,
+  createSlotVariables,
+  readSlots,
+  type VariableSlot,
+  variableSlots,
+} from './variables.js';
+
+const RENDER_CHUNK = 1 << 15;
+
+export interface TfjsEngineOptions extends EngineOptions {
+  /** Description of the tfjs backend underneath (from backend.ts). */
+  backend: string;
+  /** How the hash-grid lookup runs; see hash-encoding.ts. */
+  hashMode: HashEncodingMode;
+}
+
+export class TfjsEngine implements TrainEngine {
+  readonly name = 'tfjs';
+  private readonly slots: VariableSlot[];
+  private readonly vars: tf.Variable[];
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private readonly tensors: ModelTensors;
+  private readonly adam: AdamConfig;
+  private readonly hashMode: HashEncodingMode;
+  private stepCount = 0;
+  private disposed = false;
+  readonly backend: string;
+  readonly config: ModelConfig;
+  readonly frames: number;
+
+  constructor(options: TfjsEngineOptions) {
+    const { config, frames, params } = options;
+    this.backend = options.backend;
+    this.config = config;
+    this.frames = frames;
+    this.hashMode = options.hashMode;
+    this.slots = variableSlots(config, frames);
+    this.vars = createSlotVariables(this.slots, params, true);
+    this.m = createSlotVariables(this.slots, null, false);
+    this.v = createSlotVariables(this.slots, null, false);
+    this.adam = options.adam ?? DEFAULT_ADAM;
+    const byName = new Map<string, tf.Variable>();
+    this.slots.forEach((slot, i) =>
+      byName.set(slot.group === 'encoding' ? 'encoding' : slot.parts[0].spec.name, this.vars[i]),
+    );
+    this.tensors = {
+      get(name: string) {
+        const t = byName.get(name);
+        if (!t) throw new Error(`tfjs engine: no variable '${name}'`);
+        return t;
+      },
+    };
+  }
+
+  async step(batch: PixelBatch, rates: GroupRates): Promise<number> {
+    this.checkAlive();
+    validateBatch(this.config, this.frames, batch);
+    const slotRates = this.slots.map((s) => groupRate(rates, s.group));
+    const step = this.stepCount + 1;
+    const loss = tf.tidy(() => {
+      const { value, grads } = this.lossAndGradients(batch);
+      adamUpdate(this.vars, grads, this.m, this.v, slotRates, step, this.adam);
+      return value;
+    });
+    this.stepCount = step;
+    const out = (await loss.data())[0];
+    loss.dispose();
+    return out;
+  }
+
+  async gradients(batch: PixelBatch): Promise<{ loss: number; grads: ParamSet }> {
+    this.checkAlive();
+    validateBatch(this.config, this.frames, batch);
+    const { value, grads } = tf.tidy(() => this.lossAndGradients(batch));
+    try {
+      return { loss: (await value.data())[0], grads: await readSlots(this.slots, grads) };
+    } finally {
+      tf.dispose([value, ...grads]);
+    }
+  }
+
+  /** Batch MSE without gradients. */
+  async loss(batch: PixelBatch): Promise<number> {
+    this.checkAlive();
+    validateBatch(this.config, this.frames, batch);
+    const value = tf.tidy(() => this.batchLoss(batch));
+    const out = (await value.data())[0];
+    value.dispose();
+    return out;
+  }
+
+  async getParams(): Promise<ParamSet> {
+    this.checkAlive();
+    return readSlots(this.slots, this.vars);
+  }
+
+  async setParams(params: ParamSet): Promise<void> {
+    this.checkAlive();
+    assignSlots(this.slots, this.vars, params, 'setParams');
+  }
+
+  async getOptimizerState(): Promise<OptimizerState> {
+    this.checkAlive();
+    return {
+      step: this.stepCount,
+      m: await readSlots(this.slots, this.m),
+      v: await readSlots(this.slots, this.v),
+    };
+  }
+
+  async setOptimizerState(state: OptimizerState): Promise<void> {
+    this.checkAlive();
+    if (!Number.isInteger(state.step) || state.step < 0)
+      throw new RangeError(`optimizer step must be a non-negative integer, got ${state.step}`);
+    assignSlots(this.slots, this.m, state.m, 'setOptimizerState (m)');
+    assignSlots(this.slots, this.v, state.v, 'setOptimizerState (v)');
+    this.stepCount = state.step;
+  }
+
+  /**
+   * Raw model output (no clamping) at `count` (x, y) pairs for the latent of frame time `t` (interpolated as in
+   * spec §4.3.1): [count, 3] or [count, 3p²] for patch models, whose coords must form a `tile` (row-major).
+   */
+  async evaluate(
+    t: number,
+    coords: ArrayLike<number>,
+    count: number,
+    tile?: { width: number; height: number },
+  ): Promise<Float32Array> {
+    this.checkAlive();
+    if (coords.length !== count * 2)
+      throw new RangeError(`evaluate: ${coords.length} coordinate values for ${count} samples`);
+    const z = await this.latentAt(t);
+    const out = tf.tidy(() =>
+      forwardModel(this.config, this.tensors, {
+        z: tf.tensor2d(z, [1, z.length]),
+        perFrame: count,
+        encoding: encodingInput(this.config, coords, count, this.hashMode),
+        tile,
+      }),
+    );
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    return data;
+  }
+
+  /** Frame time `t` at width × height: HWC RGB clamped to [0, 1], the reference decoder's layout. */
+  async render(t: number, width: number, height: number): Promise<Float32Array> {
+    for (const [what, n] of [
+      ['width', width],
+      ['height', height],
+    ] as const) {
+      if (!Number.isInteger(n) || n < 1 || n > MAX_DIMENSION)
+        throw new RangeError(`render: ${what} must be an integer in 1..${MAX_DIMENSION}, got ${n}`);
+    }
+    const image = this.config.patch
+      ? await this.renderPatches(t, width, height)
+      : await this.renderPixels(t, width, height);
+    for (let i = 0; i < image.length; i++) image[i] = Math.min(1, Math.max(0, image[i]));
+    return image;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose([...this.vars, ...this.m, ...this.v]);
+  }
+
+  private async renderPixels(t: number, width: number, height: number): Promise<Float32Array> {
+    const image = new Float32Array(width * height * 3);
+    const rowsPerChunk = Math.max(1, Math.floor(RENDER_CHUNK / width));
+    for (let y0 = 0; y0 < height; y0 += rowsPerChunk) {
+      const rows = Math.min(rowsPerChunk, height - y0);
+      const coords = new Float64Array(rows * width * 2);
+      for (let j = 0; j < rows; j++) {
+        for (let i = 0; i < width; i++) {
+          coords[2 * (j * width + i)] = (i + 0.5) / width;
+          coords[2 * (j * width + i) + 1] = (y0 + j + 0.5) / height;
+        }
+      }
+      image.set(await this.evaluate(t, coords, rows * width), y0 * width * 3);
+    }
+    return image;
+  }
+
+  /** Spec §4.3.7: conv over the full centroid grid, pixel shuffle, crop to width × height. */
+  private async renderPatches(t: number, width: number, height: number): Promise<Float32Array> {
+    const p = this.config.patch!.size;
+    const gw = Math.ceil(width / p);
+    const gh = Math.ceil(height / p);
+    const coords = new Float64Array(gw * gh * 2);
+    for (let j = 0; j < gh; j++) {
+      for (let i = 0; i < gw; i++) {
+        coords[2 * (j * gw + i)] = (i + 0.5) / gw;
+        coords[2 * (j * gw + i) + 1] = (j + 0.5) / gh;
+      }
+    }
+    const channels = await this.evaluate(t, coords, gw * gh, { width: gw, height: gh });
+    const perCentroid = 3 * p * p;
+    const image = new Float32Array(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const centroid = Math.floor(y / p) * gw + Math.floor(x / p);
+        const sub = (y % p) * p + (x % p);
+        for (let c = 0; c < 3; c++)
+          image[(y * width + x) * 3 + c] = channels[centroid * perCentroid + c * p * p + sub];
+      }
+    }
+    return image;
+  }
+
+  /** Spec §4.3.1: z = (1 − β)·latents[t0] + β·latents[t1]. */
+  private async latentAt(t: number): Promise<Float32Array> {
+    if (!Number.isFinite(t) || t < 0 || t > this.frames - 1)
+      throw new RangeError(`frame time ${t} is outside [0, ${this.frames - 1}]`);
+    const latents = (await this.vars[0].data()) as Float32Array;
+    const dim = this.config.latent.dim;
+    const t0 = Math.floor(t);
+    const t1 = Math.min(t0 + 1, this.frames - 1);
+    const beta = t - t0;
+    const z = new Float32Array(dim);
+    for (let k = 0; k < dim; k++) z[k] = (1 - beta) * latents[t0 * dim + k] + beta * latents[t1 * dim + k];
+    return z;
+  }
+
+  private batchLoss(batch: PixelBatch): tf.Scalar {
+    const frames = batch.frameIndex.length;
+    const count = frames * batch.pixelsPerFrame;
+    const z = rowsOf(this.vars[0] as tf.Tensor2D, batch.frameIndex);
+    const prediction = forwardModel(this.config, this.tensors, {
+      z,
+      perFrame: batch.pixelsPerFrame,
+      encoding: encodingInput(this.config, batch.coords, count, this.hashMode),
+      tile:
+        batch.tileWidth && batch.tileHeight
+          ? { width: batch.tileWidth, height: batch.tileHeight }
+          : undefined,
+    });
+    const target = tf.tensor2d(batch.target, [count, outputChannels(this.config)], 'float32');
+    return tf.mean(tf.squaredDifference(prediction, target));
+  }
+
+  private lossAndGradients(batch: PixelBatch): { value: tf.Scalar; grads: tf.Tensor[] } {
+    const { value, grads } = tf.variableGrads(() => this.batchLoss(batch), this.vars);
+    // Slots the loss does not reach (none today) get explicit zeros so Adam sees every slot.
+    return { value, grads: this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v)) };
+  }
+
+  private checkAlive(): void {
+    if (this.disposed) throw new Error('tfjs engine used after dispose()');
+  }
+}
+
+/** Latent rows for each frame group; its gradient scatter-adds into the latent table. */
+function rowsOf(latents: tf.Tensor2D, frameIndex: Int32Array): tf.Tensor2D {
+  return gatherRows(latents, tf.tensor1d(frameIndex, 'int32'));
+}
+
+function groupRate(rates: GroupRates, group: ParamGroup): number {
+  const r = rates[group];
+  if (!Number.isFinite(r) || r < 0)
+    throw new RangeError(`learning rate for '${group}' must be a finite non-negative number, got ${r}`);
+  return r;
+}

@@ -1,0 +1,84 @@
+/**
+ * The hash-grid lookup feature_l = Σ_corners w · table[index] (spec §4.3.3) as a differentiable tfjs op, in two
+ * interchangeable implementations:
+ * - `graph`: gather + weighted sum in tfjs kernels, backward scatter-adds through scatterND. Keeps the data on
+ *   the device, so it is the one for tfjs-node(-gpu).
+ * - `host`: plain JS loops over the table's values, backward scatter-adds in JS. On tfjs-wasm the generic
+ *   GatherV2 kernel costs ~75 ns per 2-float row and the corner sum needs a transpose, so this is several times
+ *   faster there (see the report in engine.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { HashGridCorners } from './encoding.js';
+import { gatherRows } from './ops.js';
+
+export type HashEncodingMode = 'graph' | 'host';
+
+export interface HashLookup {
+  corners: HashGridCorners;
+  count: number;
+  levels: number;
+  features: number;
+}
+
+export function hashEncode(table: tf.Tensor2D, lookup: HashLookup, mode: HashEncodingMode): tf.Tensor2D {
+  return mode === 'graph' ? graphEncode(table, lookup) : hostEncode(table, lookup);
+}
+
+function graphEncode(table: tf.Tensor2D, { corners, count, levels, features }: HashLookup): tf.Tensor2D {
+  const rows = gatherRows(table, tf.tensor1d(corners.index, 'int32'));
+  const weight = tf.tensor(corners.weight, [count, levels, 4, 1], 'float32');
+  const weighted = tf.mul(tf.reshape(rows, [count, levels, 4, features]), weight);
+  return tf.reshape(tf.sum(weighted, 2), [count, levels * features]);
+}
+
+function hostEncode(table: tf.Tensor2D, lookup: HashLookup): tf.Tensor2D {
+  const { count, levels, features } = lookup;
+  const [rows] = table.shape;
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [t, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([]);
+    const out = hostLookup(t.dataSync() as Float32Array, lookup);
+    return {
+      value: tf.tensor2d(out, [count, levels * features], 'float32'),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        const grad = hostScatter((dy as tf.Tensor).dataSync() as Float32Array, rows, lookup);
+        return [tf.tensor2d(grad, [rows, features], 'float32')];
+      },
+    };
+  });
+  return op(table) as tf.Tensor2D;
+}
+
+function hostLookup(table: Float32Array, { corners, count, levels, features }: HashLookup): Float32Array {
+  const { index, weight } = corners;
+  const out = new Float32Array(count * levels * features);
+  for (let nl = 0; nl < count * levels; nl++) {
+    const base = nl * 4;
+    const o = nl * features;
+    for (let f = 0; f < features; f++) {
+      let s = 0;
+      for (let c = 0; c < 4; c++) s += weight[base + c] * table[index[base + c] * features + f];
+      out[o + f] = s;
+    }
+  }
+  return out;
+}
+
+function hostScatter(
+  dy: Float32Array,
+  rows: number,
+  { corners, count, levels, features }: HashLookup,
+): Float32Array {
+  const { index, weight } = corners;
+  const grad = new Float32Array(rows * features);
+  for (let nl = 0; nl < count * levels; nl++) {
+    const base = nl * 4;
+    const o = nl * features;
+    for (let c = 0; c < 4; c++) {
+      const w = weight[base + c];
+      const r = index[base + c] * features;
+      for (let f = 0; f < features; f++) grad[r + f] += w * dy[o + f];
+    }
+  }
+  return grad;
+}
