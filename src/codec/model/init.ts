@@ -10,9 +10,10 @@
  *   (P = Q = 0 is a saddle point where neither receives gradient);
  * - patch conv weights and bias U(±1/sqrt(C·9)) (PyTorch Conv2d default: kaiming_uniform with a = sqrt(5)).
  */
+
+import { createRng, type Rng } from '../util/random.js';
 import type { ModelConfig } from './config.js';
 import { createParamSet, type ParamSet, type ParamSpec, paramSpecs } from './params.js';
-import { createRng, type Rng } from '../util/random.js';
 
 export const HASH_TABLE_INIT_RANGE = 1e-4;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { profileConfig, type ModelConfig } from '../../../src/codec/model/config.js';
+import { type ModelConfig, profileConfig } from '../../../src/codec/model/config.js';
 import { HASH_TABLE_INIT_RANGE, initParams } from '../../../src/codec/model/init.js';
 import { getParam, paramSpecs } from '../../../src/codec/model/params.js';
 

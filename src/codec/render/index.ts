@@ -1,0 +1,11 @@
+export { gridCoords } from './coords.js';
+export { type BatchEvaluator, createBatchEvaluator } from './evaluate.js';
+export { clampUnit, toRgb8 } from './output.js';
+export {
+  createRenderer,
+  type Renderer,
+  type RendererOptions,
+  renderFrame,
+  renderFrameRgb8,
+  renderFrames,
+} from './renderer.js';

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { FourierEncodingConfig, HashGridEncodingConfig } from '../../../src/codec/model/config.js';
+import {
+  encodeFourier,
+  encodeHashGrid,
+  hashGridIndex,
+  isDenseLevel,
+} from '../../../src/codec/model/encoding.js';
+
+function grid(resolutions: number[], log2: number, features: number): HashGridEncodingConfig {
+  return {
+    otype: 'HashGrid',
+    n_levels: resolutions.length,
+    n_features_per_level: features,
+    log2_hashmap_size: log2,
+    base_resolution: resolutions[0],
+    finest_resolution: resolutions[resolutions.length - 1],
+    level_resolutions: resolutions,
+  };
+}
+
+/** table[row][f] = 10·row + f, so a feature value tells which rows were mixed with which weights. */
+function rowTable(rows: number, features: number, offset = 0): Float32Array {
+  const t = new Float32Array(rows * features);
+  for (let r = 0; r < rows; r++) for (let f = 0; f < features; f++) t[r * features + f] = offset + 10 * r + f;
+  return t;
+}
+
+describe('hash-grid encoding', () => {
+  it('dense level: vertex index vx + vy·(N+1) and bilinear corner weights', () => {
+    const enc = grid([2], 4, 2); // (2+1)² = 9 ≤ 16: dense
+    expect(isDenseLevel(enc, 0)).toBe(true);
+    const out = new Float32Array(2);
+    // (0.3, 0.6): px = 0.6 → cx 0, fx 0.6; py = 1.2 → cy 1, fy 0.2.
+    // corners: row 3 (w .32), row 4 (w .48), row 6 (w .08), row 7 (w .12) → 9.6 + 19.2 + 4.8 + 8.4 = 42.
+    encodeHashGrid(enc, [rowTable(9, 2)], new Float32Array([0.3, 0.6]), 1, out);
+    expect(out[0]).toBeCloseTo(42, 5);
+    expect(out[1]).toBeCloseTo(43, 5);
+  });
+
+  it('hashed level: (vx XOR vy·2654435761) mod T', () => {
+    const enc = grid([8], 4, 1); // 81 > 16: hashed
+    expect(isDenseLevel(enc, 0)).toBe(false);
+    // 5·2654435761 mod 2^32 = 387276917 ≡ 5 (mod 16); 5 XOR 3 = 6, 5 XOR 4 = 1.
+    expect(hashGridIndex(enc, 0, 3, 5)).toBe(6);
+    expect(hashGridIndex(enc, 0, 4, 5)).toBe(1);
+    const table = rowTable(16, 1);
+    const out = new Float32Array(2);
+    // (3/8, 5/8) sits exactly on vertex (3, 5); (3.5/8, 5/8) halfway between (3, 5) and (4, 5).
+    encodeHashGrid(enc, [table], new Float32Array([3 / 8, 5 / 8, 3.5 / 8, 5 / 8]), 2, out);
+    expect(out[0]).toBeCloseTo(60, 5);
+    expect(out[1]).toBeCloseTo(0.5 * 60 + 0.5 * 10, 5);
+  });
+
+  it('concatenates levels level-major and clamps the cell at the far edge', () => {
+    const enc = grid([1, 2], 8, 2);
+    const tables = [rowTable(4, 2, 0), rowTable(9, 2, 1000)];
+    const out = new Float32Array(2 * 4);
+    // x = 1 lands on the last vertex: cx is clamped to N − 1 with fx = 1.
+    encodeHashGrid(enc, tables, new Float32Array([1, 0, 0.5, 0.5]), 2, out);
+    // level 0 (N=1): vertex (1,0) = row 1; level 1 (N=2): vertex (2,0) = row 2.
+    expect(Array.from(out.subarray(0, 4))).toEqual([10, 11, 1020, 1021]);
+    // (0.5, 0.5): level 0 averages all four rows (0,1,2,3 → 15); level 1 hits vertex (1,1) = row 4.
+    expect(Array.from(out.subarray(4, 8))).toEqual([15, 16, 1040, 1041]);
+  });
+});
+
+describe('Fourier encoding', () => {
+  it('orders [x, y] then sin(ax), sin(ay), cos(ax), cos(ay) per frequency a = 2^k·π', () => {
+    const enc: FourierEncodingConfig = { otype: 'Fourier', n_frequencies: 2, include_input: true };
+    const out = new Float32Array(10);
+    encodeFourier(enc, new Float32Array([0.25, 0.5]), 1, out);
+    const s = Math.SQRT1_2;
+    const expected = [0.25, 0.5, s, 1, s, 0, 1, 0, 0, -1];
+    for (const [i, v] of expected.entries()) expect(out[i]).toBeCloseTo(v, 6);
+  });
+
+  it('omits the raw input when include_input is false', () => {
+    const enc: FourierEncodingConfig = { otype: 'Fourier', n_frequencies: 1, include_input: false };
+    const out = new Float32Array(4);
+    encodeFourier(enc, new Float32Array([0.5, 0.25]), 1, out);
+    for (const [i, v] of [1, Math.SQRT1_2, 0, Math.SQRT1_2].entries()) expect(out[i]).toBeCloseTo(v, 6);
+  });
+});
