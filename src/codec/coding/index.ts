@@ -1,5 +1,11 @@
 /** Coded payloads of the bitstream: the public entry point of src/codec/coding (spec/05-coding-payloads.md). */
-export { decodeLatentSample, encodeLatents, type LatentCoding, latentCodingSyntax, type LatentPredictor } from './latents.js';
+export {
+  decodeLatentSample,
+  encodeLatents,
+  type LatentCoding,
+  type LatentPredictor,
+  latentCodingSyntax,
+} from './latents.js';
 export {
   type CodedTensor,
   type CodedTensorGroup,

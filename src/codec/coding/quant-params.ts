@@ -7,7 +7,8 @@ const QUANT_MODES: readonly QuantMode[] = ['tensor', 'channel'];
 
 export function quantBitsSyntax(s: Syntax, bits: number): number {
   const b = s.u8('quant_bits', bits);
-  if (b < MIN_QUANT_BITS || b > MAX_QUANT_BITS) s.fail('bad-value', `quant_bits = ${b} is outside [${MIN_QUANT_BITS}, ${MAX_QUANT_BITS}]`);
+  if (b < MIN_QUANT_BITS || b > MAX_QUANT_BITS)
+    s.fail('bad-value', `quant_bits = ${b} is outside [${MIN_QUANT_BITS}, ${MAX_QUANT_BITS}]`);
   return b;
 }
 
@@ -29,10 +30,16 @@ export function quantRangesSyntax(
   v: { mins: Float32Array; scales: Float32Array },
 ): { mins: Float32Array; scales: Float32Array } {
   if (s.reading && channels * 8 > s.remaining()) {
-    s.fail('limit-exceeded', `${channels} quantization ranges need ${channels * 8} bytes, ${s.remaining()} remain`);
+    s.fail(
+      'limit-exceeded',
+      `${channels} quantization ranges need ${channels * 8} bytes, ${s.remaining()} remain`,
+    );
   }
   if (!s.reading && (v.mins.length !== channels || v.scales.length !== channels)) {
-    s.fail('bad-value', `${channels} channels need ${channels} mins and scales, got ${v.mins.length} and ${v.scales.length}`);
+    s.fail(
+      'bad-value',
+      `${channels} channels need ${channels} mins and scales, got ${v.mins.length} and ${v.scales.length}`,
+    );
   }
   const mins = s.reading ? new Float32Array(channels) : v.mins;
   const scales = s.reading ? new Float32Array(channels) : v.scales;
@@ -40,8 +47,16 @@ export function quantRangesSyntax(
   for (let c = 0; c < channels; c++) {
     const min = s.f32('quant_min', mins[c]);
     const scale = s.f32('quant_scale', scales[c]);
-    if (!Number.isFinite(min) || !Number.isFinite(scale) || scale < 0 || !Number.isFinite(dequantizeValue(top, min, scale))) {
-      s.fail('bad-value', `channel ${c}: quant_min = ${min}, quant_scale = ${scale} do not give finite values`);
+    if (
+      !Number.isFinite(min) ||
+      !Number.isFinite(scale) ||
+      scale < 0 ||
+      !Number.isFinite(dequantizeValue(top, min, scale))
+    ) {
+      s.fail(
+        'bad-value',
+        `channel ${c}: quant_min = ${min}, quant_scale = ${scale} do not give finite values`,
+      );
     }
     mins[c] = min;
     scales[c] = scale;

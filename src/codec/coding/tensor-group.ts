@@ -5,12 +5,24 @@
  */
 import { ContainerError } from '../../container/errors.js';
 import type { Syntax } from '../../container/syntax.js';
-import { buildHuffmanTable, type HuffmanTable, huffmanDecodeExact, huffmanEncode, huffmanTableSyntax, MAX_CODE_LENGTH } from '../entropy/huffman.js';
+import {
+  buildHuffmanTable,
+  type HuffmanTable,
+  huffmanDecodeExact,
+  huffmanEncode,
+  huffmanTableSyntax,
+  MAX_CODE_LENGTH,
+} from '../entropy/huffman.js';
 import { type ParamGroup, type Tensor, tensorSize } from '../model/params.js';
 import { channelLayout, dequantizeInto } from '../quant/dequantize.js';
 import { quantizeTensor } from '../quant/quantize.js';
 import type { QuantMode } from '../quant/types.js';
-import { firstSymbolOutOfRange, quantBitsSyntax, quantModeSyntax, quantRangesSyntax } from './quant-params.js';
+import {
+  firstSymbolOutOfRange,
+  quantBitsSyntax,
+  quantModeSyntax,
+  quantRangesSyntax,
+} from './quant-params.js';
 
 export interface CodedTensor {
   name: string;
@@ -56,13 +68,15 @@ export function codedTensorGroupSyntax(s: Syntax, g: CodedTensorGroup): CodedTen
     const t = codedTensorSyntax(s, s.reading ? ({} as CodedTensor) : tensors[k]);
     if (s.reading) tensors.push(t);
     elements += tensorSize(t.shape);
-    if (elements > MAX_GROUP_ELEMENTS) s.fail('limit-exceeded', `the group declares more than ${MAX_GROUP_ELEMENTS} elements`);
+    if (elements > MAX_GROUP_ELEMENTS)
+      s.fail('limit-exceeded', `the group declares more than ${MAX_GROUP_ELEMENTS} elements`);
     maxBits = Math.max(maxBits, t.bits);
   }
   const table = huffmanTableSyntax(s, g.table, 2 ** maxBits);
   const size = s.u32('payload_size', s.reading ? undefined : g.payload.length);
   // Each symbol costs at least one bit.
-  if (s.reading && elements > size * 8) s.fail('bad-size', `payload_size = ${size} bytes cannot hold ${elements} coded symbols`);
+  if (s.reading && elements > size * 8)
+    s.fail('bad-size', `payload_size = ${size} bytes cannot hold ${elements} coded symbols`);
   const payloadOffset = s.position();
   const payload = s.bytes('payload', size, g.payload);
   if (!s.reading) return g;
@@ -77,18 +91,21 @@ export function codedTensorGroupSyntax(s: Syntax, g: CodedTensorGroup): CodedTen
 function codedTensorSyntax(s: Syntax, t: CodedTensor): CodedTensor {
   const name = s.cstring('tensor_name', t.name);
   const rank = s.u8('tensor_rank', s.reading ? undefined : t.shape.length);
-  if (rank > MAX_TENSOR_RANK) s.fail('limit-exceeded', `tensor '${name}' has rank ${rank} > ${MAX_TENSOR_RANK}`);
+  if (rank > MAX_TENSOR_RANK)
+    s.fail('limit-exceeded', `tensor '${name}' has rank ${rank} > ${MAX_TENSOR_RANK}`);
   const shape: number[] = [];
   let size = 1;
   for (let d = 0; d < rank; d++) {
     const dim = s.u32('tensor_dim', s.reading ? undefined : t.shape[d]);
     shape.push(dim);
     size *= dim;
-    if (size > MAX_GROUP_ELEMENTS) s.fail('limit-exceeded', `tensor '${name}' has more than ${MAX_GROUP_ELEMENTS} elements`);
+    if (size > MAX_GROUP_ELEMENTS)
+      s.fail('limit-exceeded', `tensor '${name}' has more than ${MAX_GROUP_ELEMENTS} elements`);
   }
   const bits = quantBitsSyntax(s, t.bits);
   const mode = quantModeSyntax(s, t.mode);
-  if (mode === 'channel' && rank === 0) s.fail('bad-value', `tensor '${name}' has rank 0 but quant_mode = 1 (channel)`);
+  if (mode === 'channel' && rank === 0)
+    s.fail('bad-value', `tensor '${name}' has rank 0 but quant_mode = 1 (channel)`);
   const { channels } = channelLayout(shape, mode);
   const { mins, scales } = quantRangesSyntax(s, channels, bits, t);
   return s.reading ? { name, shape, bits, mode, mins, scales } : t;
@@ -107,7 +124,8 @@ export function encodeTensorGroup(
   for (const { name, tensor } of tensors) {
     const rows = tensor.shape.length >= 2 ? tensor.shape[0] : 0;
     const rowElements = rows > 0 ? tensorSize(tensor.shape) / rows : 0;
-    const tensorMode: QuantMode = mode === 'channel' && rowElements >= MIN_CHANNEL_ROW_ELEMENTS ? 'channel' : 'tensor';
+    const tensorMode: QuantMode =
+      mode === 'channel' && rowElements >= MIN_CHANNEL_ROW_ELEMENTS ? 'channel' : 'tensor';
     const q = quantizeTensor(tensor, bits, tensorMode);
     coded.push({ name, shape: q.shape, bits, mode: tensorMode, mins: q.mins, scales: q.scales });
     allSymbols.push(q.symbols);
@@ -138,9 +156,20 @@ export function decodeTensorGroup(g: CodedTensorGroup): Array<{ name: string; te
     const part = symbols.subarray(at, at + size);
     const bad = firstSymbolOutOfRange(part, t.bits);
     if (bad >= 0) {
-      throw new ContainerError('bad-value', site.box, site.offset, `tensor '${t.name}' element ${bad}: symbol ${part[bad]} exceeds ${t.bits} bits`);
+      throw new ContainerError(
+        'bad-value',
+        site.box,
+        site.offset,
+        `tensor '${t.name}' element ${bad}: symbol ${part[bad]} exceeds ${t.bits} bits`,
+      );
     }
-    const data = dequantizeInto(part, t.mins, t.scales, channelLayout(t.shape, t.mode), new Float32Array(size));
+    const data = dequantizeInto(
+      part,
+      t.mins,
+      t.scales,
+      channelLayout(t.shape, t.mode),
+      new Float32Array(size),
+    );
     out.push({ name: t.name, tensor: { shape: [...t.shape], data } });
     at += size;
   }

@@ -17,7 +17,8 @@ export function buildHuffmanTable(histogram: Uint32Array, maxLength: number): Hu
   let used = 0;
   for (let s = 0; s < histogram.length; s++) if (histogram[s] > 0) used++;
   if (used === 0) return { lengths };
-  if (used > 2 ** maxLength) throw new RangeError(`${used} used symbols cannot have codes of at most ${maxLength} bits`);
+  if (used > 2 ** maxLength)
+    throw new RangeError(`${used} used symbols cannot have codes of at most ${maxLength} bits`);
   const bySymbol = new Uint32Array(used);
   for (let s = 0, k = 0; s < histogram.length; s++) if (histogram[s] > 0) bySymbol[k++] = s;
   if (used === 1) {
@@ -25,7 +26,10 @@ export function buildHuffmanTable(histogram: Uint32Array, maxLength: number): Hu
     return { lengths };
   }
   const order = bySymbol.sort((a, b) => histogram[a] - histogram[b] || a - b);
-  const codeLengths = packageMerge(Float64Array.from(order, (s) => histogram[s]), maxLength);
+  const codeLengths = packageMerge(
+    Float64Array.from(order, (s) => histogram[s]),
+    maxLength,
+  );
   for (let k = 0; k < used; k++) lengths[order[k]] = codeLengths[k];
   return { lengths };
 }

@@ -29,7 +29,8 @@ function decoderTableFor(table: HuffmanTable, site: ErrorSite): DecoderTable {
   let dec = decoderTables.get(table);
   if (!dec) {
     const problem = lengthsProblem(table.lengths);
-    if (problem) throw new ContainerError('bad-value', site.box, site.offset, `invalid Huffman table: ${problem}`);
+    if (problem)
+      throw new ContainerError('bad-value', site.box, site.offset, `invalid Huffman table: ${problem}`);
     dec = buildDecoderTable(table.lengths);
     decoderTables.set(table, dec);
   }
@@ -83,7 +84,12 @@ function buildDecoderTable(lengths: Uint8Array): DecoderTable {
  * and `bad-value` on a bit pattern that is no code (possible with an incomplete code); `site` locates `data` in
  * the file for the message. Trailing bytes are not checked (see `huffmanDecodeExact`).
  */
-export function huffmanDecode(table: HuffmanTable, data: Uint8Array, count: number, site?: ErrorSite): Uint32Array {
+export function huffmanDecode(
+  table: HuffmanTable,
+  data: Uint8Array,
+  count: number,
+  site?: ErrorSite,
+): Uint32Array {
   return decodeSymbols(table, data, count, site ?? { box: '', offset: 0 }).symbols;
 }
 
@@ -91,28 +97,60 @@ export function huffmanDecode(table: HuffmanTable, data: Uint8Array, count: numb
  * As `huffmanDecode`, and also requires that `data` ends exactly where the codes end: its length is
  * ceil(bits / 8) and the padding bits of the last byte are zero (spec §4.1.3), so every payload has one encoding.
  */
-export function huffmanDecodeExact(table: HuffmanTable, data: Uint8Array, count: number, site?: ErrorSite): Uint32Array {
+export function huffmanDecodeExact(
+  table: HuffmanTable,
+  data: Uint8Array,
+  count: number,
+  site?: ErrorSite,
+): Uint32Array {
   const where = site ?? { box: '', offset: 0 };
   const { symbols, bits } = decodeSymbols(table, data, count, where);
   const bytes = Math.ceil(bits / 8);
   if (bytes !== data.length) {
-    throw new ContainerError('bad-size', where.box, where.offset + bytes, `${data.length - bytes} bytes follow the ${count} coded symbols`);
+    throw new ContainerError(
+      'bad-size',
+      where.box,
+      where.offset + bytes,
+      `${data.length - bytes} bytes follow the ${count} coded symbols`,
+    );
   }
   if (bits % 8 !== 0 && (data[bytes - 1] & ((1 << (8 - (bits % 8))) - 1)) !== 0) {
-    throw new ContainerError('bad-value', where.box, where.offset + bytes - 1, 'padding bits after the last code are not zero');
+    throw new ContainerError(
+      'bad-value',
+      where.box,
+      where.offset + bytes - 1,
+      'padding bits after the last code are not zero',
+    );
   }
   return symbols;
 }
 
-function decodeSymbols(table: HuffmanTable, data: Uint8Array, count: number, site: ErrorSite): { symbols: Uint32Array; bits: number } {
-  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`symbol count ${count} is not a non-negative integer`);
+function decodeSymbols(
+  table: HuffmanTable,
+  data: Uint8Array,
+  count: number,
+  site: ErrorSite,
+): { symbols: Uint32Array; bits: number } {
+  if (!Number.isSafeInteger(count) || count < 0)
+    throw new RangeError(`symbol count ${count} is not a non-negative integer`);
   if (count === 0) return { symbols: new Uint32Array(0), bits: 0 };
   const { lut, minLength } = decoderTableFor(table, site);
-  if (minLength === 0) throw new ContainerError('bad-value', site.box, site.offset, `${count} symbols coded with an empty Huffman table`);
+  if (minLength === 0)
+    throw new ContainerError(
+      'bad-value',
+      site.box,
+      site.offset,
+      `${count} symbols coded with an empty Huffman table`,
+    );
   const n = data.length;
   // Checked before allocating: every symbol costs at least minLength bits.
   if (count * minLength > n * 8) {
-    throw new ContainerError('truncated', site.box, site.offset + n, `${count} symbols need at least ${count * minLength} bits, the data has ${n * 8}`);
+    throw new ContainerError(
+      'truncated',
+      site.box,
+      site.offset + n,
+      `${count} symbols need at least ${count * minLength} bits, the data has ${n * 8}`,
+    );
   }
   const symbols = new Uint32Array(count);
   // `buffer` holds the next `held` input bits left-aligned (bit 31 first); bytes past the end read as zero and
@@ -127,12 +165,18 @@ function decodeSymbols(table: HuffmanTable, data: Uint8Array, count: number, sit
       held += 8;
     }
     let entry = lut[buffer >>> (32 - PRIMARY_BITS)];
-    if (entry & SUBTABLE_FLAG) entry = lut[(entry >>> 8) + ((buffer << PRIMARY_BITS) >>> (32 - (entry & 0x1f)))];
+    if (entry & SUBTABLE_FLAG)
+      entry = lut[(entry >>> 8) + ((buffer << PRIMARY_BITS) >>> (32 - (entry & 0x1f)))];
     const len = entry & 0xff;
     if (len === 0) {
       const at = p * 8 - held;
       if (at + minLength > n * 8) throw truncated(site, n, i, count);
-      throw new ContainerError('bad-value', site.box, site.offset + (at >> 3), `bit ${at & 7} of this byte starts no Huffman code (symbol ${i} of ${count})`);
+      throw new ContainerError(
+        'bad-value',
+        site.box,
+        site.offset + (at >> 3),
+        `bit ${at & 7} of this byte starts no Huffman code (symbol ${i} of ${count})`,
+      );
     }
     symbols[i] = entry >>> 8;
     buffer <<= len;
@@ -145,5 +189,10 @@ function decodeSymbols(table: HuffmanTable, data: Uint8Array, count: number, sit
 
 function truncated(site: ErrorSite, n: number, at: number, count: number): ContainerError {
   const which = at >= 0 ? `symbol ${at} of ${count}` : `the last of ${count} symbols`;
-  return new ContainerError('truncated', site.box, site.offset + n, `coded data ends inside ${which} (${n} bytes)`);
+  return new ContainerError(
+    'truncated',
+    site.box,
+    site.offset + n,
+    `coded data ends inside ${which} (${n} bytes)`,
+  );
 }

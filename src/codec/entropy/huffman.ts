@@ -2,5 +2,11 @@
 export { buildHuffmanTable } from './build.js';
 export { type ErrorSite, huffmanDecode, huffmanDecodeExact } from './decode.js';
 export { huffmanCodedBits, huffmanEncode } from './encode.js';
-export { canonicalCodes, type HuffmanTable, lengthsProblem, MAX_ALPHABET_SIZE, MAX_CODE_LENGTH } from './table.js';
+export {
+  canonicalCodes,
+  type HuffmanTable,
+  lengthsProblem,
+  MAX_ALPHABET_SIZE,
+  MAX_CODE_LENGTH,
+} from './table.js';
 export { huffmanTableSyntax } from './table-syntax.js';

@@ -27,11 +27,16 @@ export function huffmanTableSyntax(s: Syntax, t: HuffmanTable, alphabetSize: num
     const problem = lengthsProblem(lengths);
     if (problem) s.fail('bad-value', `cannot write Huffman table: ${problem}`);
     transmitted = lastUsedSymbol(lengths) + 1;
-    if (transmitted > alphabetSize) s.fail('bad-value', `symbol ${transmitted - 1} has a code but the alphabet has ${alphabetSize} symbols`);
+    if (transmitted > alphabetSize)
+      s.fail(
+        'bad-value',
+        `symbol ${transmitted - 1} has a code but the alphabet has ${alphabetSize} symbols`,
+      );
     plan = planLengthCodes(lengths, transmitted);
   }
   const n = s.u24('num_code_lengths', transmitted);
-  if (n > alphabetSize) s.fail('limit-exceeded', `num_code_lengths = ${n} exceeds the alphabet size ${alphabetSize}`);
+  if (n > alphabetSize)
+    s.fail('limit-exceeded', `num_code_lengths = ${n} exceeds the alphabet size ${alphabetSize}`);
   let previous = 0;
   let i = 0;
   let k = 0;
@@ -44,7 +49,8 @@ export function huffmanTableSyntax(s: Syntax, t: HuffmanTable, alphabetSize: num
     if (s.bits('length_is_step', 1, code?.kind === 'step' ? 1 : 0)) {
       const down = s.bits('length_step_down', 1, code?.kind === 'step' ? code.down : 0);
       const length = down ? previous - 1 : previous + 1;
-      if (length < 0 || length > MAX_CODE_LENGTH) s.fail('bad-value', `code length of symbol ${i} steps to ${length}`);
+      if (length < 0 || length > MAX_CODE_LENGTH)
+        s.fail('bad-value', `code length of symbol ${i} steps to ${length}`);
       lengths[i++] = previous = length;
       continue;
     }
@@ -52,18 +58,25 @@ export function huffmanTableSyntax(s: Syntax, t: HuffmanTable, alphabetSize: num
       const log2 = s.bits('run_log2', RUN_LOG2_BITS, code?.kind === 'run' ? code.log2 : 0);
       const extra = log2 > 0 ? s.bits('run_extra', log2, code?.kind === 'run' ? code.extra : 0) : 0;
       const run = 2 ** log2 + extra + 1;
-      if (i + run > n) s.fail('bad-value', `run of ${run} code lengths at symbol ${i} passes num_code_lengths = ${n}`);
+      if (i + run > n)
+        s.fail('bad-value', `run of ${run} code lengths at symbol ${i} passes num_code_lengths = ${n}`);
       lengths.fill(previous, i, i + run);
       i += run;
       continue;
     }
-    const length = s.bits('explicit_length', EXPLICIT_LENGTH_BITS, code?.kind === 'explicit' ? code.length : 0);
-    if (length > MAX_CODE_LENGTH) s.fail('bad-value', `code length ${length} of symbol ${i} exceeds ${MAX_CODE_LENGTH}`);
+    const length = s.bits(
+      'explicit_length',
+      EXPLICIT_LENGTH_BITS,
+      code?.kind === 'explicit' ? code.length : 0,
+    );
+    if (length > MAX_CODE_LENGTH)
+      s.fail('bad-value', `code length ${length} of symbol ${i} exceeds ${MAX_CODE_LENGTH}`);
     lengths[i++] = previous = length;
   }
   s.align('code_lengths_padding');
   if (!s.reading) return t;
-  if (n > 0 && lengths[n - 1] === 0) s.fail('bad-value', `num_code_lengths = ${n} but symbol ${n - 1} has no code`);
+  if (n > 0 && lengths[n - 1] === 0)
+    s.fail('bad-value', `num_code_lengths = ${n} but symbol ${n - 1} has no code`);
   const problem = lengthsProblem(lengths);
   if (problem) s.fail('bad-value', problem);
   return { lengths };
@@ -94,7 +107,8 @@ function planLengthCodes(lengths: Uint8Array, n: number): LengthCode[] {
     }
     const length = lengths[i];
     if (length === previous) plan.push({ kind: 'same' });
-    else if (length === previous + 1 || length === previous - 1) plan.push({ kind: 'step', down: length < previous ? 1 : 0 });
+    else if (length === previous + 1 || length === previous - 1)
+      plan.push({ kind: 'step', down: length < previous ? 1 : 0 });
     else plan.push({ kind: 'explicit', length });
     previous = length;
     i++;

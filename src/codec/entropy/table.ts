@@ -53,7 +53,8 @@ export function scaledKraftSum(lengths: Uint8Array): number {
 
 /** Why these lengths cannot form a decodable canonical code, or undefined when they can. */
 export function lengthsProblem(lengths: Uint8Array): string | undefined {
-  if (lengths.length > MAX_ALPHABET_SIZE) return `alphabet of ${lengths.length} symbols exceeds ${MAX_ALPHABET_SIZE}`;
+  if (lengths.length > MAX_ALPHABET_SIZE)
+    return `alphabet of ${lengths.length} symbols exceeds ${MAX_ALPHABET_SIZE}`;
   const kraft = scaledKraftSum(lengths);
   if (kraft < 0) return `a code length exceeds ${MAX_CODE_LENGTH}`;
   if (kraft > 2 ** MAX_CODE_LENGTH) return 'code lengths are over-subscribed (Kraft sum > 1)';

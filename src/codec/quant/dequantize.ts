@@ -24,7 +24,9 @@ export function dequantizeInto(
   const size = symbols.length;
   if (out.length !== size) throw new RangeError(`output has ${out.length} elements, ${size} symbols given`);
   if (mins.length !== channels || scales.length !== channels) {
-    throw new RangeError(`${channels} channels need ${channels} mins and scales, got ${mins.length} and ${scales.length}`);
+    throw new RangeError(
+      `${channels} channels need ${channels} mins and scales, got ${mins.length} and ${scales.length}`,
+    );
   }
   for (let i = 0; i < size; ) {
     for (let c = 0; c < channels && i < size; c++) {
@@ -49,11 +51,19 @@ export function channelLayout(shape: readonly number[], mode: 'tensor' | 'channe
 export function dequantizeTensor(q: QuantizedTensor): Tensor {
   checkQuantBits(q.bits);
   const size = tensorSize(q.shape);
-  if (q.symbols.length !== size) throw new RangeError(`shape [${q.shape}] needs ${size} symbols, got ${q.symbols.length}`);
+  if (q.symbols.length !== size)
+    throw new RangeError(`shape [${q.shape}] needs ${size} symbols, got ${q.symbols.length}`);
   const limit = 2 ** q.bits;
   for (let i = 0; i < size; i++) {
-    if (q.symbols[i] >= limit) throw new RangeError(`symbol ${q.symbols[i]} at index ${i} exceeds ${q.bits} bits`);
+    if (q.symbols[i] >= limit)
+      throw new RangeError(`symbol ${q.symbols[i]} at index ${i} exceeds ${q.bits} bits`);
   }
-  const data = dequantizeInto(q.symbols, q.mins, q.scales, channelLayout(q.shape, q.mode), new Float32Array(size));
+  const data = dequantizeInto(
+    q.symbols,
+    q.mins,
+    q.scales,
+    channelLayout(q.shape, q.mode),
+    new Float32Array(size),
+  );
   return { shape: [...q.shape], data };
 }

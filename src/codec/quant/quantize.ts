@@ -9,7 +9,8 @@ import { type ChannelLayout, checkQuantBits, type QuantizedTensor, type QuantMod
 export function quantizeTensor(t: Tensor, bits: number, mode: QuantMode): QuantizedTensor {
   checkQuantBits(bits);
   const size = tensorSize(t.shape);
-  if (t.data.length !== size) throw new RangeError(`shape [${t.shape}] needs ${size} values, got ${t.data.length}`);
+  if (t.data.length !== size)
+    throw new RangeError(`shape [${t.shape}] needs ${size} values, got ${t.data.length}`);
   const { mins, scales, symbols } = quantizeWithLayout(t.data, bits, channelLayout(t.shape, mode));
   return { shape: [...t.shape], bits, mode, mins, scales, symbols };
 }
@@ -25,7 +26,7 @@ export function quantizeWithLayout(
   layout: ChannelLayout,
 ): { mins: Float32Array; scales: Float32Array; symbols: Uint32Array } {
   checkQuantBits(bits);
-  const { channels, inner } = layout;
+  const { channels } = layout;
   const size = data.length;
   const levels = 2 ** bits - 1;
   const mins = new Float32Array(channels);
@@ -36,7 +37,8 @@ export function quantizeWithLayout(
   forEachChannelRun(size, layout, (c, start, end) => {
     for (let i = start; i < end; i++) {
       const x = data[i];
-      if (!Number.isFinite(x)) throw new RangeError(`value ${x} at index ${i} cannot be quantized (must be finite)`);
+      if (!Number.isFinite(x))
+        throw new RangeError(`value ${x} at index ${i} cannot be quantized (must be finite)`);
       if (x < lo[c]) lo[c] = x;
       if (x > hi[c]) hi[c] = x;
     }
@@ -45,7 +47,9 @@ export function quantizeWithLayout(
     if (lo[c] > hi[c]) continue; // empty channel: min 0, scale 0
     const scale = Math.fround((hi[c] - lo[c]) / levels);
     if (!Number.isFinite(scale) || !Number.isFinite(dequantizeValue(levels, lo[c], scale))) {
-      throw new RangeError(`channel ${c} range [${lo[c]}, ${hi[c]}] is too wide for ${bits}-bit float32 quantization`);
+      throw new RangeError(
+        `channel ${c} range [${lo[c]}, ${hi[c]}] is too wide for ${bits}-bit float32 quantization`,
+      );
     }
     mins[c] = lo[c];
     scales[c] = scale;
@@ -70,7 +74,11 @@ export function quantizeWithLayout(
   return { mins, scales, symbols };
 }
 
-function forEachChannelRun(size: number, { channels, inner }: ChannelLayout, f: (c: number, start: number, end: number) => void): void {
+function forEachChannelRun(
+  size: number,
+  { channels, inner }: ChannelLayout,
+  f: (c: number, start: number, end: number) => void,
+): void {
   for (let i = 0; i < size; ) {
     for (let c = 0; c < channels && i < size; c++) {
       const end = Math.min(size, i + inner);

@@ -27,6 +27,8 @@ export interface ChannelLayout {
 
 export function checkQuantBits(bits: number): void {
   if (!Number.isInteger(bits) || bits < MIN_QUANT_BITS || bits > MAX_QUANT_BITS) {
-    throw new RangeError(`quantization bits ${bits} is not an integer in [${MIN_QUANT_BITS}, ${MAX_QUANT_BITS}]`);
+    throw new RangeError(
+      `quantization bits ${bits} is not an integer in [${MIN_QUANT_BITS}, ${MAX_QUANT_BITS}]`,
+    );
   }
 }
