@@ -32,6 +32,11 @@ export interface Syntax {
   bytes(name: string, length: number, v?: Uint8Array): Uint8Array;
   /** Null-terminated UTF-8 string. */
   cstring(name: string, v?: string): string;
+  /**
+   * Pascal string in a fixed field of `fieldBytes` bytes: a length byte, that many UTF-8 bytes, zero padding
+   * (VisualSampleEntry.compressorname).
+   */
+  pstring(name: string, fieldBytes: number, v?: string): string;
   /** Reader: bytes left in the current scope; writer: Infinity. */
   remaining(): number;
   /** Absolute byte offset of the cursor. */
@@ -46,6 +51,15 @@ export interface Syntax {
   /** Names the current box for error messages and printing. */
   enter(box: string, end?: number): void;
   leave(): void;
+}
+
+/**
+ * Test/fuzz instrumentation: called with every element count and byte length the reader accepts from input
+ * (`count()`, `bytes()`), i.e. the largest thing a parser could allocate from one field. Null in production.
+ */
+let sizeProbe: ((n: number) => void) | null = null;
+export function setReaderSizeProbe(probe: ((n: number) => void) | null): void {
+  sizeProbe = probe;
 }
 
 const TEXT_ENCODER = new TextEncoder();
@@ -183,6 +197,7 @@ export class ReadSyntax extends BaseSyntax implements Syntax {
   bytes(name: string, length: number): Uint8Array {
     if (!Number.isInteger(length) || length < 0) this.fail('bad-size', `${name} has length ${length}`);
     const p = this.need(length, name);
+    if (sizeProbe) sizeProbe(length);
     return this.data.subarray(p, p + length);
   }
   cstring(name: string): string {
@@ -199,12 +214,28 @@ export class ReadSyntax extends BaseSyntax implements Syntax {
     this.pos = q + 1;
     return text;
   }
+  pstring(name: string, fieldBytes: number): string {
+    const p = this.need(fieldBytes, name);
+    const length = this.data[p];
+    const fail = (why: string): never => {
+      this.pos = p;
+      return this.fail('bad-value', `${name}: ${why}`);
+    };
+    if (length > fieldBytes - 1) fail(`length ${length} exceeds the ${fieldBytes - 1} bytes of the field`);
+    for (let i = p + 1 + length; i < p + fieldBytes; i++) if (this.data[i] !== 0) fail('padding is not zero');
+    try {
+      return TEXT_DECODER.decode(this.data.subarray(p + 1, p + 1 + length));
+    } catch {
+      return fail('not valid UTF-8');
+    }
+  }
   count(name: string, bits: 8 | 16 | 32, minItemBytes: number): number {
     const n = bits === 8 ? this.u8(name) : bits === 16 ? this.u16(name) : this.u32(name);
     if (n * minItemBytes > this.remaining()) {
       this.pos -= bits / 8;
       this.fail('limit-exceeded', `${name} = ${n} needs at least ${n * minItemBytes} bytes, ${this.remaining() - bits / 8} remain`);
     }
+    if (sizeProbe) sizeProbe(n);
     return n;
   }
 }
@@ -239,6 +270,12 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
     this.view.setUint32(at, v);
   }
 
+  /** Overwrites a big-endian u64 (at most 2^53 − 1) at an earlier position (`largesize`). */
+  patchU64(at: number, v: number): void {
+    this.view.setUint32(at, Math.floor(v / 0x100000000));
+    this.view.setUint32(at + 4, v >>> 0);
+  }
+
   private grow(n: number): number {
     if (this.bitCount !== 0) this.fail('bad-value', 'byte field written while bit fields are pending');
     if (this.pos + n > this.buf.length) {
@@ -251,8 +288,12 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
     }
     const p = this.pos;
     this.pos += n;
+    this.fieldStart = p;
     return p;
   }
+
+  /** Start offset of the most recent byte-aligned field (for printing). */
+  protected fieldStart = 0;
 
   protected record(_name: string, _v: unknown): void {}
 
@@ -363,6 +404,16 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
     this.record(name, v);
     return v;
   }
+  pstring(name: string, fieldBytes: number, v?: string): string {
+    const enc = v === undefined ? undefined : TEXT_ENCODER.encode(v);
+    if (!enc || enc.length > fieldBytes - 1) this.fail('bad-value', `${name}: cannot write ${JSON.stringify(v)} in ${fieldBytes} bytes`);
+    const p = this.grow(fieldBytes);
+    this.buf.fill(0, p, p + fieldBytes);
+    this.buf[p] = enc.length;
+    this.buf.set(enc, p + 1);
+    this.record(name, v);
+    return v as string;
+  }
   count(name: string, bits: 8 | 16 | 32, _minItemBytes: number, v?: number): number {
     return bits === 8 ? this.u8(name, v) : bits === 16 ? this.u16(name, v) : this.u32(name, v);
   }
@@ -373,6 +424,8 @@ export interface PrintedField {
   box: string;
   name: string;
   value: string;
+  /** Byte offset of the field (of the box, for the line `enter` records) in the written output. */
+  offset: number;
 }
 
 /** Writes (to walk the same syntax) and records each element for `lirn info`. */
@@ -380,12 +433,30 @@ export class PrintSyntax extends WriteSyntax {
   readonly fields: PrintedField[] = [];
   override enter(box: string): void {
     super.enter(box);
-    this.fields.push({ depth: this.pathStack.length - 1, box, name: '', value: '' });
+    this.fields.push({ depth: this.pathStack.length - 1, box, name: '', value: '', offset: this.position() });
   }
   protected override record(name: string, v: unknown): void {
     let value: string;
     if (v instanceof Uint8Array) value = `<${v.length} bytes>`;
     else value = String(v);
-    this.fields.push({ depth: this.pathStack.length, box: this.path(), name, value });
+    this.fields.push({ depth: this.pathStack.length, box: this.path(), name, value, offset: this.fieldStart });
+  }
+  /** Patched values (box sizes) replace the placeholder recorded for the field at that offset. */
+  override patchU32(at: number, v: number): void {
+    super.patchU32(at, v);
+    this.patchRecord(at, v);
+  }
+  override patchU64(at: number, v: number): void {
+    super.patchU64(at, v);
+    this.patchRecord(at, v);
+  }
+  private patchRecord(at: number, v: number): void {
+    for (let i = this.fields.length - 1; i >= 0; i--) {
+      const f = this.fields[i];
+      if (f.name !== '' && f.offset === at) {
+        f.value = String(v);
+        return;
+      }
+    }
   }
 }
