@@ -4,9 +4,9 @@
  * entirely) need no gradient; only the table lookup runs inside the tfjs graph.
  */
 import {
+  encodingOutputDim,
   type FourierEncodingConfig,
   type HashGridEncodingConfig,
-  encodingOutputDim,
   hashLevelRows,
 } from '../../model/config.js';
 

@@ -64,9 +64,10 @@ export class TfjsEngine implements TrainEngine {
     this.v = createSlotVariables(this.slots, null, false);
     this.adam = options.adam ?? DEFAULT_ADAM;
     const byName = new Map<string, tf.Variable>();
-    this.slots.forEach((slot, i) =>
-      byName.set(slot.group === 'encoding' ? 'encoding' : slot.parts[0].spec.name, this.vars[i]),
-    );
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i];
+      byName.set(slot.group === 'encoding' ? 'encoding' : slot.parts[0].spec.name, this.vars[i]);
+    }
     this.tensors = {
       get(name: string) {
         const t = byName.get(name);

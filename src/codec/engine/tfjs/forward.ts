@@ -40,12 +40,12 @@ export function forwardModel(config: ModelConfig, params: ModelTensors, input: F
     if (modulated.has(i)) {
       const wt = modulatedWeights(config, params, i, shapes[i], input.z);
       // One 2D matMul per frame: on tfjs-wasm this is ~2x faster than a batched 3D matMul.
-      const perFrame = tf.split(h, frames, 0);
-      const frameWeights = tf.unstack(wt, 0) as tf.Tensor2D[];
-      h = tf.concat(
-        perFrame.map((rows, f) => dense(rows as tf.Tensor2D, frameWeights[f], bias)),
-        0,
-      );
+      // (tfjs's Unpack gradient breaks on a single output, so one frame takes the reshape path.)
+      const perFrame = frames === 1 ? [h] : tf.split(h, frames, 0);
+      const frameWeights =
+        frames === 1 ? [tf.reshape(wt, shapes[i]) as tf.Tensor2D] : (tf.unstack(wt, 0) as tf.Tensor2D[]);
+      const outputs = perFrame.map((rows, f) => dense(rows as tf.Tensor2D, frameWeights[f], bias));
+      h = frames === 1 ? outputs[0] : tf.concat(outputs, 0);
     } else {
       h = dense(h, params.get(`base.${i}.weight`) as tf.Tensor2D, bias);
     }

@@ -4,9 +4,9 @@ import { DEFAULT_BACKEND_ORDER, loadBackend, type TfjsBackendName } from './back
 import { TfjsEngine } from './engine.js';
 import type { HashEncodingMode } from './hash-encoding.js';
 
+export { backendAttempts, DEFAULT_BACKEND_ORDER, loadBackend, type TfjsBackendName } from './backend.js';
 export { TfjsEngine, type TfjsEngineOptions } from './engine.js';
 export type { HashEncodingMode } from './hash-encoding.js';
-export { DEFAULT_BACKEND_ORDER, type TfjsBackendName, backendAttempts, loadBackend } from './backend.js';
 
 export interface TfjsFactoryOptions {
   /** Backends to try, in order (default: node-gpu, node, wasm, cpu). */
@@ -15,9 +15,11 @@ export interface TfjsFactoryOptions {
   hashMode?: HashEncodingMode;
 }
 
-export function tfjsEngineFactory(options: TfjsFactoryOptions = {}): EngineFactory & {
+export interface TfjsEngineFactory extends EngineFactory {
   create(options: EngineOptions): Promise<TfjsEngine>;
-} {
+}
+
+export function tfjsEngineFactory(options: TfjsFactoryOptions = {}): TfjsEngineFactory {
   const order = options.backends ?? DEFAULT_BACKEND_ORDER;
   return {
     name: 'tfjs',

@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodingOutputDim, type ModelConfig } from '../../model/config.js';
 import type { PixelBatch } from '../types.js';
-import type { EncodingInput } from './forward.js';
 import { fourierFeatures, hashGridCorners } from './encoding.js';
+import type { EncodingInput } from './forward.js';
 import type { HashEncodingMode } from './hash-encoding.js';
 
 /** Output values per sample: 3, or 3·p² for patch models. */

@@ -102,7 +102,9 @@ export function assignSlots(
   what: string,
 ) {
   const packed = slots.map((slot) => packSlot(slot, params, what)); // validate everything before changing anything
-  tf.tidy(() => vars.forEach((v, i) => v.assign(tf.tensor(packed[i], slots[i].shape, 'float32'))));
+  tf.tidy(() => {
+    for (let i = 0; i < vars.length; i++) vars[i].assign(tf.tensor(packed[i], slots[i].shape, 'float32'));
+  });
 }
 
 export async function readSlots(
