@@ -27,7 +27,8 @@ const packr = new Packr({ useRecords: false, variableMapSize: true });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
 
 export function encodeLircPayload(c: ChunkConfiguration): Uint8Array {
-  return packr.pack({ config: c.config, first_frame: c.firstFrame, frame_count: c.frameCount, ...c.extra });
+  // A copy as a plain Uint8Array: msgpackr returns a Buffer view into its reusable working buffer.
+  return new Uint8Array(packr.pack({ config: c.config, first_frame: c.firstFrame, frame_count: c.frameCount, ...c.extra }));
 }
 
 function frameField(value: unknown, key: string, min: number, box: string, offset: number): number {
