@@ -8,7 +8,7 @@ export interface HuffmanTable {
   lengths: Uint8Array;
 }
 
-/** Longest code the format allows (spec §4.1): bounds decoder tables to 2^11 + 2^11·2^9 entries. */
+/** Longest code the format allows (spec §4.1): bounds decoder tables (2^12 primary entries + 2^8 per long-code prefix). */
 export const MAX_CODE_LENGTH = 20;
 /** Largest alphabet (16-bit quantization). */
 export const MAX_ALPHABET_SIZE = 1 << 16;
