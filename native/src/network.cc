@@ -1,0 +1,472 @@
+#include "network.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace lirn {
+
+namespace {
+
+constexpr int kTile = 128;  // pixels per tile: a tile's activations stay in L2 between forward and backward
+constexpr std::uint32_t kHashPrime = 2654435761u;
+
+void transpose(const float* src, int rows, int cols, float* dst) {
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) dst[std::int64_t{c} * rows + r] = src[std::int64_t{r} * cols + c];
+}
+
+int hidden_total(const Modulation& md) {
+  int n = 0;
+  for (std::size_t j = 0; j + 1 < md.hyper.size(); ++j) n += md.hyper[j].out;
+  return n;
+}
+
+// [lo, hi) of n items for thread tid of nt.
+inline void split(std::int64_t n, int tid, int nt, std::int64_t& lo, std::int64_t& hi) {
+  lo = n * tid / nt;
+  hi = n * (tid + 1) / nt;
+}
+
+}  // namespace
+
+struct Network::Scratch {
+  std::vector<double> xy;
+  std::vector<std::vector<float>> acts;  // acts[i] is the input of base layer i; the last is the output
+  std::vector<float> d0, d1;
+  std::vector<std::int32_t> idx;
+  std::vector<float> w;
+  std::vector<float> mod;
+};
+
+Network::Network(Model model, int threads, bool trainable, const Kernels* kernels)
+    : model_(std::move(model)), pool_(std::max(1, threads)), k_(kernels), trainable_(trainable) {
+  params_.assign(static_cast<std::size_t>(model_.total), 0.0f);
+  if (trainable_) {
+    m_.assign(params_.size(), 0.0f);
+    v_.assign(params_.size(), 0.0f);
+  }
+  std::int64_t slot = 0, dwt = 0, mod_scratch = 0;
+  for (const auto& md : model_.mods) {
+    mod_slot_offset_.push_back(slot);
+    mod_dwt_offset_.push_back(dwt);
+    const std::int64_t area = std::int64_t{md.out} * md.in;
+    slot += hidden_total(md) + std::int64_t{model_.rank} * (md.out + md.in) + 3 * area;
+    dwt += area;
+    int widest = model_.rank * (md.out + md.in);
+    for (const auto& h : md.hyper) widest = std::max({widest, h.in, h.out});
+    mod_scratch = std::max(mod_scratch, area + std::int64_t{md.in} * model_.rank + 2 * std::int64_t{widest});
+  }
+  mod_slot_size_ = slot;
+  dwt_frame_size_ = dwt;
+  base_t_.resize(model_.layers.size());
+  for (std::size_t i = 0; i < model_.layers.size(); ++i)
+    if (model_.layers[i].mod < 0) base_t_[i].resize(std::size_t(model_.layers[i].out) * model_.layers[i].in);
+
+  const int nt = pool_.size();
+  const int levels = model_.encoding == Encoding::HashGrid ? model_.levels : 0;
+  const std::size_t wide = std::size_t(kTile) * model_.max_width();
+  for (int t = 0; t < nt; ++t) {
+    auto s = std::make_unique<Scratch>();
+    s->xy.resize(kTile * 2);
+    s->acts.emplace_back(std::size_t(kTile) * model_.enc_dim);
+    for (const auto& l : model_.layers) s->acts.emplace_back(std::size_t(kTile) * l.out);
+    s->d0.resize(wide);
+    s->d1.resize(wide);
+    s->idx.resize(std::size_t(kTile) * levels * 4);
+    s->w.resize(std::size_t(kTile) * levels * 4);
+    s->mod.resize(static_cast<std::size_t>(mod_scratch));
+    scratch_.push_back(std::move(s));
+  }
+  if (trainable_) {
+    grad_.assign(nt, std::vector<float>(params_.size(), 0.0f));
+    dwt_.resize(nt);
+    loss_.assign(nt, 0.0);
+  }
+}
+
+Network::~Network() = default;
+
+void Network::plan_frames(int frames) {
+  if (frames <= planned_frames_) return;
+  frame_slots_.resize(std::size_t(frames) * mod_slot_size_);
+  if (trainable_)
+    for (auto& d : dwt_) d.resize(std::size_t(frames) * dwt_frame_size_);
+  planned_frames_ = frames;
+}
+
+// Hypernetwork forward for one latent and modulated layer, writing the slot: hidden | v | M | W_t | W_tᵀ.
+void Network::modulate(const float* z, int mod, float* slot, float*) {
+  const Modulation& md = model_.mods[mod];
+  const float* P = params_.data();
+  const int r = model_.rank;
+  float* hidden = slot;
+  float* v = slot + hidden_total(md);
+  float* M = v + std::int64_t{r} * (md.out + md.in);
+  const std::int64_t area = std::int64_t{md.out} * md.in;
+  float* Wt = M + area;
+  float* WtT = Wt + area;
+
+  const float* h = z;
+  float* next_hidden = hidden;
+  for (std::size_t j = 0; j < md.hyper.size(); ++j) {
+    const DenseLayer& L = md.hyper[j];
+    const bool last = j + 1 == md.hyper.size();
+    float* dst = last ? v : next_hidden;
+    const float* Wj = P + L.weight;
+    const float* bj = P + L.bias;
+    for (int o = 0; o < L.out; ++o) {
+      const float a = k_->dot(L.in, Wj + std::int64_t{o} * L.in, h) + bj[o];
+      dst[o] = last ? a : std::tanh(a);
+    }
+    h = dst;
+    if (!last) next_hidden += L.out;
+  }
+  // U = P·Q with P (out×r) then Q (r×in) packed in v.
+  k_->gemm(md.out, md.in, r, v, r, 1, v + std::int64_t{md.out} * r, md.in, M, md.in, GemmEpilogue{});
+  const float* W = P + model_.layers[md.layer].weight;
+  for (std::int64_t e = 0; e < area; ++e) {
+    const float m = 1.0f / (1.0f + std::exp(-M[e]));
+    M[e] = m;
+    Wt[e] = m * W[e];
+  }
+  transpose(Wt, md.out, md.in, WtT);
+}
+
+// Chain rule from the frame's summed dW_t back to W, the hypernetwork and the latent row.
+void Network::unmodulate(int frame, int mod, const float* z, float* grad, float* scratch) {
+  const Modulation& md = model_.mods[mod];
+  const float* P = params_.data();
+  const int r = model_.rank;
+  const std::int64_t area = std::int64_t{md.out} * md.in;
+  const float* slot = frame_slots_.data() + std::int64_t{frame} * mod_slot_size_ + mod_slot_offset_[mod];
+  const float* hidden = slot;
+  const float* v = slot + hidden_total(md);
+  const float* M = v + std::int64_t{r} * (md.out + md.in);
+
+  float* dU = scratch;
+  float* QT = dU + area;
+  int widest = r * (md.out + md.in);
+  for (const auto& h : md.hyper) widest = std::max({widest, h.in, h.out});
+  float* dv = QT + std::int64_t{md.in} * r;
+  float* dh = dv + widest;
+
+  const std::int64_t at = std::int64_t{frame} * dwt_frame_size_ + mod_dwt_offset_[mod];
+  std::memcpy(dU, dwt_[0].data() + at, sizeof(float) * area);
+  for (std::size_t t = 1; t < dwt_.size(); ++t) k_->axpy(static_cast<int>(area), 1.0f, dwt_[t].data() + at, dU);
+
+  const DenseLayer& base = model_.layers[md.layer];
+  const float* W = P + base.weight;
+  float* gW = grad + base.weight;
+  for (std::int64_t e = 0; e < area; ++e) {
+    const float dwt = dU[e];
+    gW[e] += M[e] * dwt;
+    dU[e] = dwt * W[e] * M[e] * (1.0f - M[e]);
+  }
+  const float* Pm = v;
+  const float* Q = v + std::int64_t{md.out} * r;
+  transpose(Q, r, md.in, QT);
+  // dP = dU · Qᵀ (out×r), dQ = Pᵀ · dU (r×in), packed like v.
+  k_->gemm(md.out, r, md.in, dU, md.in, 1, QT, r, dv, r, GemmEpilogue{});
+  k_->gemm(r, md.in, md.out, Pm, 1, r, dU, md.in, dv + std::int64_t{md.out} * r, md.in, GemmEpilogue{});
+
+  // Hidden activations of layer j live at offset sum(out of layers < j).
+  std::vector<int> hidden_at(md.hyper.size(), 0);
+  for (std::size_t j = 1; j < md.hyper.size(); ++j) hidden_at[j] = hidden_at[j - 1] + md.hyper[j - 1].out;
+  for (int j = static_cast<int>(md.hyper.size()) - 1; j >= 0; --j) {
+    const DenseLayer& L = md.hyper[j];
+    const float* hin = j == 0 ? z : hidden + hidden_at[j - 1];
+    const float* Wj = P + L.weight;
+    float* gWj = grad + L.weight;
+    float* gbj = grad + L.bias;
+    std::fill(dh, dh + L.in, 0.0f);
+    for (int o = 0; o < L.out; ++o) {
+      const float d = dv[o];
+      gbj[o] += d;
+      if (d == 0.0f) continue;
+      k_->axpy(L.in, d, hin, gWj + std::int64_t{o} * L.in);
+      k_->axpy(L.in, d, Wj + std::int64_t{o} * L.in, dh);
+    }
+    if (j > 0) {
+      for (int i = 0; i < L.in; ++i) dv[i] = dh[i] * (1.0f - hin[i] * hin[i]);
+    } else {
+      const int row = static_cast<int>((z - P - model_.latents) / model_.latent_dim);
+      k_->axpy(model_.latent_dim, 1.0f, dh, grad + model_.latents + std::int64_t{row} * model_.latent_dim);
+    }
+  }
+}
+
+void Network::encode(const double* xy, int n, Scratch& s) const {
+  float* enc = s.acts[0].data();
+  const int E = model_.enc_dim;
+  if (model_.encoding == Encoding::Fourier) {
+    const double pi = 3.14159265358979323846;
+    for (int p = 0; p < n; ++p) {
+      float* e = enc + std::int64_t{p} * E;
+      const double x = xy[2 * p], y = xy[2 * p + 1];
+      int at = 0;
+      if (model_.include_input) {
+        e[at++] = static_cast<float>(x);
+        e[at++] = static_cast<float>(y);
+      }
+      // sin/cos of 2^k·π·x by angle doubling in double (error ~2^k·1e-16, far below fp32).
+      double sx = std::sin(pi * x), cx = std::cos(pi * x), sy = std::sin(pi * y), cy = std::cos(pi * y);
+      for (int k = 0; k < model_.frequencies; ++k) {
+        e[at++] = static_cast<float>(sx);
+        e[at++] = static_cast<float>(sy);
+        e[at++] = static_cast<float>(cx);
+        e[at++] = static_cast<float>(cy);
+        const double sx2 = 2 * sx * cx, cx2 = cx * cx - sx * sx;
+        const double sy2 = 2 * sy * cy, cy2 = cy * cy - sy * sy;
+        sx = sx2, cx = cx2, sy = sy2, cy = cy2;
+      }
+    }
+    return;
+  }
+  const float* P = params_.data();
+  const int L = model_.levels, F = model_.features;
+  const std::uint32_t mask = (std::uint32_t{1} << model_.log2_table) - 1u;
+  for (int p = 0; p < n; ++p) {
+    const double x = xy[2 * p], y = xy[2 * p + 1];
+    float* e = enc + std::int64_t{p} * E;
+    std::int32_t* idx = s.idx.data() + std::int64_t{p} * L * 4;
+    float* w = s.w.data() + std::int64_t{p} * L * 4;
+    for (int l = 0; l < L; ++l) {
+      const GridLevel& g = model_.grid[l];
+      const double N = g.resolution;
+      const double px = x * N, py = y * N;
+      double fcx = std::floor(px), fcy = std::floor(py);
+      // NaN fails both comparisons and lands on 0: no out-of-range index from any input.
+      fcx = fcx >= 0 ? (fcx <= N - 1 ? fcx : N - 1) : 0;
+      fcy = fcy >= 0 ? (fcy <= N - 1 ? fcy : N - 1) : 0;
+      const double fx = px - fcx, fy = py - fcy;
+      const std::uint32_t cx = static_cast<std::uint32_t>(fcx), cy = static_cast<std::uint32_t>(fcy);
+      const float* table = P + g.offset;
+      float* out = e + l * F;
+      for (int f = 0; f < F; ++f) out[f] = 0.0f;
+      for (int c = 0; c < 4; ++c) {
+        const std::uint32_t dx = c & 1, dy = c >> 1;
+        const std::uint32_t vx = cx + dx, vy = cy + dy;
+        const std::uint32_t row = g.dense ? vx + vy * static_cast<std::uint32_t>(g.resolution + 1)
+                                          : ((vy * kHashPrime) ^ vx) & mask;
+        const float wc = static_cast<float>((dx ? fx : 1.0 - fx) * (dy ? fy : 1.0 - fy));
+        idx[l * 4 + c] = static_cast<std::int32_t>(row);
+        w[l * 4 + c] = wc;
+        const float* t = table + std::int64_t{row} * F;
+        for (int f = 0; f < F; ++f) out[f] += wc * t[f];
+      }
+    }
+  }
+}
+
+void Network::encode_backward(int n, const Scratch& s, const float* denc, float* grad) const {
+  const int L = model_.levels, F = model_.features, E = model_.enc_dim;
+  for (int p = 0; p < n; ++p) {
+    const std::int32_t* idx = s.idx.data() + std::int64_t{p} * L * 4;
+    const float* w = s.w.data() + std::int64_t{p} * L * 4;
+    const float* d = denc + std::int64_t{p} * E;
+    for (int l = 0; l < L; ++l) {
+      float* table = grad + model_.grid[l].offset;
+      for (int c = 0; c < 4; ++c) {
+        float* t = table + std::int64_t{idx[l * 4 + c]} * F;
+        const float wc = w[l * 4 + c];
+        for (int f = 0; f < F; ++f) t[f] += wc * d[l * F + f];
+      }
+    }
+  }
+}
+
+const float* Network::layer_weight(int layer, int frame) const {
+  const DenseLayer& L = model_.layers[layer];
+  if (L.mod < 0) return params_.data() + L.weight;
+  const Modulation& md = model_.mods[L.mod];
+  return frame_slots_.data() + std::int64_t{frame} * mod_slot_size_ + mod_slot_offset_[L.mod] + hidden_total(md) +
+         std::int64_t{model_.rank} * (md.out + md.in) + std::int64_t{md.out} * md.in;
+}
+
+const float* Network::layer_weight_t(int layer, int frame) const {
+  const DenseLayer& L = model_.layers[layer];
+  if (L.mod < 0) return base_t_[layer].data();
+  return layer_weight(layer, frame) + std::int64_t{L.out} * L.in;
+}
+
+void Network::forward(int n, int frame, Scratch& s) const {
+  const int nl = static_cast<int>(model_.layers.size());
+  for (int i = 0; i < nl; ++i) {
+    const DenseLayer& L = model_.layers[i];
+    GemmEpilogue ep;
+    ep.bias = params_.data() + L.bias;
+    ep.relu = i + 1 < nl;
+    k_->gemm(n, L.out, L.in, s.acts[i].data(), L.in, 1, layer_weight_t(i, frame), L.out, s.acts[i + 1].data(), L.out, ep);
+  }
+}
+
+void Network::backward(int n, int frame, Scratch& s, const float* dout, float* grad, float* dwt) const {
+  const int nl = static_cast<int>(model_.layers.size());
+  const float* cur = dout;
+  float* bufs[2] = {s.d0.data(), s.d1.data()};
+  int next = cur == bufs[0] ? 1 : 0;
+  for (int i = nl - 1; i >= 0; --i) {
+    const DenseLayer& L = model_.layers[i];
+    float* gw = L.mod >= 0 ? dwt + mod_dwt_offset_[L.mod] : grad + L.weight;
+    GemmEpilogue acc;
+    acc.accumulate = true;
+    // dW (+)= dYᵀ · X: A = dY read transposed.
+    k_->gemm(L.out, L.in, n, cur, 1, L.out, s.acts[i].data(), L.in, gw, L.in, acc);
+    float* gb = grad + L.bias;
+    for (int p = 0; p < n; ++p) k_->axpy(L.out, 1.0f, cur + std::int64_t{p} * L.out, gb);
+    if (i == 0 && !model_.encoding_has_params()) break;
+    GemmEpilogue ep;
+    if (i > 0) {
+      ep.gate = s.acts[i].data();
+      ep.ldg = L.in;
+    }
+    float* dst = bufs[next];
+    k_->gemm(n, L.in, L.out, cur, L.out, 1, layer_weight(i, frame), L.in, dst, L.in, ep);
+    cur = dst;
+    next ^= 1;
+  }
+  if (model_.encoding_has_params()) encode_backward(n, s, cur, grad);
+}
+
+void Network::reduce_and_update(int tid, const double* rates, float* grads_out) {
+  std::int64_t lo, hi;
+  split(model_.total, tid, pool_.size(), lo, hi);
+  const int nt = pool_.size();
+  const float b1 = static_cast<float>(adam.beta1), b2 = static_cast<float>(adam.beta2);
+  const float eps = static_cast<float>(adam.epsilon);
+  // PyTorch's form (as the tfjs engine): θ −= (lr / (1−β1^t)) · m / (sqrt(v) / sqrt(1−β2^t) + ε).
+  const double step_scale = 1.0 / (1.0 - std::pow(adam.beta1, static_cast<double>(step_count)));
+  const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(1.0 - std::pow(adam.beta2, static_cast<double>(step_count))));
+  constexpr std::int64_t kBlock = 2048;
+  float g[kBlock];
+  for (const TensorRange& tr : model_.tensors) {
+    const std::int64_t a = std::max(lo, tr.offset), b = std::min(hi, tr.offset + tr.size);
+    if (a >= b) continue;
+    const float step_size = rates ? static_cast<float>(rates[tr.group] * step_scale) : 0.0f;
+    for (std::int64_t b0 = a; b0 < b; b0 += kBlock) {
+      const int len = static_cast<int>(std::min(kBlock, b - b0));
+      float* g0 = grad_[0].data() + b0;
+      std::memcpy(g, g0, sizeof(float) * len);
+      std::memset(g0, 0, sizeof(float) * len);
+      for (int t = 1; t < nt; ++t) {
+        float* gt = grad_[t].data() + b0;
+        k_->axpy(len, 1.0f, gt, g);
+        std::memset(gt, 0, sizeof(float) * len);
+      }
+      if (grads_out) std::memcpy(grads_out + b0, g, sizeof(float) * len);
+      if (!rates) continue;
+      float* p = params_.data() + b0;
+      float* m = m_.data() + b0;
+      float* v = v_.data() + b0;
+      for (int i = 0; i < len; ++i) {
+        const float gi = g[i];
+        const float mi = b1 * m[i] + (1.0f - b1) * gi;
+        const float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= step_size * mi / (std::sqrt(vi) * inv_sqrt_bc2 + eps);
+      }
+    }
+  }
+}
+
+double Network::train(const Batch& batch, const double* rates, float* grads_out) {
+  const int F = batch.frames, Pn = batch.pixels;
+  const int nl = static_cast<int>(model_.layers.size());
+  const int C = model_.layers.back().out;
+  const int nt = pool_.size();
+  const int nmods = static_cast<int>(model_.mods.size());
+  plan_frames(F);
+  const std::int64_t tiles_per_frame = (Pn + kTile - 1) / kTile;
+  const std::int64_t tiles = tiles_per_frame * F;
+  const float scale = static_cast<float>(2.0 / (static_cast<double>(F) * Pn * C));
+  auto latent = [&](int f) { return params_.data() + model_.latents + std::int64_t{batch.frame[f]} * model_.latent_dim; };
+
+  pool_.run([&](int tid) {  // A
+    for (int i = tid; i < nl; i += nt)
+      if (model_.layers[i].mod < 0)
+        transpose(params_.data() + model_.layers[i].weight, model_.layers[i].out, model_.layers[i].in, base_t_[i].data());
+    for (int pair = tid; pair < F * nmods; pair += nt) {
+      const int f = pair / nmods, k = pair % nmods;
+      modulate(latent(f), k, frame_slots_.data() + std::int64_t{f} * mod_slot_size_ + mod_slot_offset_[k], scratch_[tid]->mod.data());
+    }
+  });
+  pool_.run([&](int tid) {  // B
+    Scratch& s = *scratch_[tid];
+    float* dwt = dwt_[tid].data();
+    std::fill(dwt, dwt + std::int64_t{F} * dwt_frame_size_, 0.0f);
+    double loss = 0;
+    std::int64_t lo, hi;
+    split(tiles, tid, nt, lo, hi);
+    for (std::int64_t t = lo; t < hi; ++t) {
+      const int f = static_cast<int>(t / tiles_per_frame);
+      const int p0 = static_cast<int>((t % tiles_per_frame) * kTile);
+      const int n = std::min(kTile, Pn - p0);
+      const std::int64_t first = std::int64_t{f} * Pn + p0;
+      const float* xy = batch.coords + first * 2;
+      for (int i = 0; i < 2 * n; ++i) s.xy[i] = xy[i];
+      encode(s.xy.data(), n, s);
+      forward(n, f, s);
+      const float* out = s.acts[nl].data();
+      const float* tgt = batch.target + first * C;
+      float* d = s.d0.data();
+      for (int e = 0; e < n * C; ++e) {
+        const float diff = out[e] - tgt[e];
+        loss += static_cast<double>(diff) * diff;
+        d[e] = diff * scale;
+      }
+      backward(n, f, s, d, grad_[tid].data(), dwt + std::int64_t{f} * dwt_frame_size_);
+    }
+    loss_[tid] = loss;
+  });
+  pool_.run([&](int tid) {  // C
+    for (int pair = tid; pair < F * nmods; pair += nt) {
+      const int f = pair / nmods, k = pair % nmods;
+      unmodulate(f, k, latent(f), grad_[tid].data(), scratch_[tid]->mod.data());
+    }
+  });
+  if (rates) ++step_count;
+  pool_.run([&](int tid) { reduce_and_update(tid, rates, grads_out); });  // D
+  double loss = 0;
+  for (double l : loss_) loss += l;
+  return loss / (static_cast<double>(F) * Pn * C);
+}
+
+void Network::render(const float* z, int width, int height, float* rgb) {
+  const int nl = static_cast<int>(model_.layers.size());
+  const int C = model_.layers.back().out;
+  const int nt = pool_.size();
+  const int nmods = static_cast<int>(model_.mods.size());
+  plan_frames(1);
+  pool_.run([&](int tid) {
+    for (int i = tid; i < nl; i += nt)
+      if (model_.layers[i].mod < 0)
+        transpose(params_.data() + model_.layers[i].weight, model_.layers[i].out, model_.layers[i].in, base_t_[i].data());
+    for (int k = tid; k < nmods; k += nt) modulate(z, k, frame_slots_.data() + mod_slot_offset_[k], scratch_[tid]->mod.data());
+  });
+  const std::int64_t pixels = std::int64_t{width} * height;
+  const std::int64_t tiles = (pixels + kTile - 1) / kTile;
+  pool_.run([&](int tid) {
+    Scratch& s = *scratch_[tid];
+    std::int64_t lo, hi;
+    split(tiles, tid, nt, lo, hi);
+    for (std::int64_t t = lo; t < hi; ++t) {
+      const std::int64_t q0 = t * kTile;
+      const int n = static_cast<int>(std::min<std::int64_t>(kTile, pixels - q0));
+      for (int p = 0; p < n; ++p) {
+        const std::int64_t q = q0 + p;
+        // Rounded to float32 like training coordinates and the reference decoder's (src/codec/render/coords.ts).
+        s.xy[2 * p] = static_cast<float>((static_cast<double>(q % width) + 0.5) / width);
+        s.xy[2 * p + 1] = static_cast<float>((static_cast<double>(q / width) + 0.5) / height);
+      }
+      encode(s.xy.data(), n, s);
+      forward(n, 0, s);
+      const float* out = s.acts[nl].data();
+      float* dst = rgb + q0 * C;
+      for (int e = 0; e < n * C; ++e) dst[e] = std::min(1.0f, std::max(0.0f, out[e]));
+    }
+  });
+}
+
+}  // namespace lirn

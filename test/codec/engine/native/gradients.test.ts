@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NativeEngine } from '../../../../src/codec/engine/native/engine.js';
+import type { ModelConfig } from '../../../../src/codec/model/config.js';
+import { createRng } from '../../../../src/codec/util/random.js';
+import {
+  ensureNative,
+  gradientErrors,
+  loss64,
+  randomBatch,
+  randomParams,
+  tinyFourierConfig,
+  tinyHashConfig,
+  toParams64,
+} from './helpers.js';
+
+const { skip } = ensureNative();
+if (skip) console.warn(skip);
+
+async function check(config: ModelConfig, options: { threads: number; isa?: string; pixels: number; seed: number }) {
+  const frames = 3;
+  const params = randomParams(config, frames, options.seed);
+  // Frame 1 appears twice: its latent gradient sums over both groups.
+  const batch = randomBatch(createRng(options.seed + 7), [2, 1, 1], options.pixels);
+  const engine = new NativeEngine({ config, frames, params, threads: options.threads, isa: options.isa });
+  try {
+    const { loss, grads } = await engine.gradients(batch);
+    const ref = loss64(config, toParams64(params), batch);
+    expect(Math.abs(loss - ref) / ref).toBeLessThan(1e-5);
+    const errors = gradientErrors(config, params, grads, batch);
+    for (const [group, e] of errors) {
+      expect(e.norm, `${group} gradient is all zero`).toBeGreaterThan(0);
+      expect(e.rel, `${group}: relative error ${e.rel} over ${e.checked} entries`).toBeLessThan(1e-3);
+    }
+    expect([...errors.keys()].sort()).toEqual(
+      config.encoding.otype === 'HashGrid' ? ['base', 'encoding', 'hyper', 'latents'] : ['base', 'hyper', 'latents'],
+    );
+    return grads;
+  } finally {
+    engine.dispose();
+  }
+}
+
+describe.skipIf(skip !== null)('native engine gradients equal float64 central differences', () => {
+  beforeAll(() => ensureNative());
+
+  it('hash grid (dense + hashed levels), two modulated layers, 2 threads, partial tiles', async () => {
+    await check(tinyHashConfig([1, 2]), { threads: 2, pixels: 150, seed: 11 });
+  });
+
+  it('hash grid with the first and the output layer modulated, 1 thread', async () => {
+    await check(tinyHashConfig([0, 3]), { threads: 1, pixels: 40, seed: 12 });
+  });
+
+  it('Fourier features, modulated input layer, hypernetwork without hidden layers', async () => {
+    await check(tinyFourierConfig(), { threads: 2, pixels: 60, seed: 13 });
+  });
+
+  it('every kernel set this CPU has (generic, avx2, avx512) gives the same gradients', async () => {
+    const config = tinyHashConfig([1]);
+    const results = [];
+    for (const isa of ['generic', 'avx2', 'avx512']) results.push(await check(config, { threads: 2, isa, pixels: 70, seed: 14 }));
+    for (const [name, t] of results[0]) {
+      for (const other of results.slice(1)) {
+        const o = other.get(name)!.data;
+        let diff = 0;
+        let ref = 0;
+        for (let i = 0; i < t.data.length; i++) {
+          diff += (t.data[i] - o[i]) ** 2;
+          ref += t.data[i] ** 2;
+        }
+        expect(Math.sqrt(diff / Math.max(ref, 1e-30)), name).toBeLessThan(1e-5);
+      }
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createNativeRenderer, nativeRenderFrame } from '../../../../src/codec/engine/native/render.js';
+import { renderFrame } from '../../../../src/codec/render/index.js';
+import type { ModelConfig } from '../../../../src/codec/model/config.js';
+import { hashGrid } from '../../../../src/codec/model/config.js';
+import { ensureNative, randomParams, tinyFourierConfig, tinyHashConfig } from './helpers.js';
+
+const { skip } = ensureNative();
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Fraction of values strictly inside (0, 1), so the comparison is not only of clamped pixels. */
+function unclamped(a: Float32Array): number {
+  let n = 0;
+  for (const v of a) if (v > 0 && v < 1) n++;
+  return n / a.length;
+}
+
+/** A profile-like hash grid with realistic widths (K = 32, 8 levels, log2 T = 10). */
+function mediumConfig(): ModelConfig {
+  return {
+    version: 1,
+    encoding: hashGrid(8, 2, 10, 8, 160),
+    base: { otype: 'ModulatedMLP', n_neurons: 32, n_hidden_layers: 3, activation: 'ReLU', output_activation: 'None' },
+    modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
+    latent: { dim: 16, init_std: 0.05 },
+    patch: null,
+  };
+}
+
+describe.skipIf(skip !== null)('nativeRenderFrame equals the reference decoder', () => {
+  const cases: Array<[string, ModelConfig]> = [
+    ['hash grid, two modulated layers', tinyHashConfig([1, 2])],
+    ['Fourier features', tinyFourierConfig()],
+    ['medium hash grid', mediumConfig()],
+  ];
+  for (const [name, config] of cases) {
+    it(`${name}: integer and fractional t, odd sizes, within 1e-5`, () => {
+      const model = { config, params: randomParams(config, 4, 21) };
+      for (const [t, w, h] of [
+        [0, 37, 23],
+        [2.25, 64, 9],
+        [3, 1, 1],
+      ] as const) {
+        const ref = renderFrame(model, t, w, h);
+        const got = nativeRenderFrame(model, t, w, h);
+        expect(maxAbsDiff(got, ref), `t=${t} ${w}x${h}`).toBeLessThanOrEqual(1e-5);
+        if (w * h > 100) expect(unclamped(ref)).toBeGreaterThan(0.2);
+      }
+    });
+  }
+
+  it('a renderer renders many frames from one upload and refuses bad arguments', () => {
+    const config = tinyHashConfig([1]);
+    const model = { config, params: randomParams(config, 3, 5) };
+    const r = createNativeRenderer(model, { threads: 2 });
+    try {
+      expect(r.backend).toMatch(/^native .+ x2 threads$/);
+      for (const t of [0, 0.5, 1, 2]) expect(maxAbsDiff(r.renderFrame(t, 20, 11), renderFrame(model, t, 20, 11))).toBeLessThanOrEqual(1e-5);
+      expect(() => r.renderFrame(3.5, 4, 4)).toThrow(/outside \[0, 2\]/);
+      expect(() => r.renderFrame(0, 0, 4)).toThrow(/width/);
+      expect(() => r.renderFrame(0, 4, 8193)).toThrow(/height/);
+    } finally {
+      r.dispose();
+    }
+    expect(() => r.renderFrame(0, 4, 4)).toThrow(/dispose/);
+  });
+});
