@@ -334,6 +334,8 @@ void Network::reduce_and_update(int tid, const double* rates, float* grads_out) 
   split(model_.total, tid, pool_.size(), lo, hi);
   const int nt = pool_.size();
   const float b1 = static_cast<float>(adam.beta1), b2 = static_cast<float>(adam.beta2);
+  // 1 − β in double: 1.0f − 0.999f would be off by 1.3e-5 relative.
+  const float c1 = static_cast<float>(1.0 - adam.beta1), c2 = static_cast<float>(1.0 - adam.beta2);
   const float eps = static_cast<float>(adam.epsilon);
   // PyTorch's form (as the tfjs engine): θ −= (lr / (1−β1^t)) · m / (sqrt(v) / sqrt(1−β2^t) + ε).
   const double step_scale = 1.0 / (1.0 - std::pow(adam.beta1, static_cast<double>(step_count)));
@@ -361,8 +363,8 @@ void Network::reduce_and_update(int tid, const double* rates, float* grads_out) 
       float* v = v_.data() + b0;
       for (int i = 0; i < len; ++i) {
         const float gi = g[i];
-        const float mi = b1 * m[i] + (1.0f - b1) * gi;
-        const float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+        const float mi = b1 * m[i] + c1 * gi;
+        const float vi = b2 * v[i] + c2 * gi * gi;
         m[i] = mi;
         v[i] = vi;
         p[i] -= step_size * mi / (std::sqrt(vi) * inv_sqrt_bc2 + eps);
