@@ -94,7 +94,7 @@ export function boxSyntax(s: Syntax, b: Box, registry: BoxRegistry, depth = 0): 
     b.offset = start;
     b.size = size;
   }
-  if (depth >= MAX_BOX_DEPTH) s.fail('limit-exceeded', `boxes nested deeper than ${MAX_BOX_DEPTH}`);
+  if (depth >= MAX_BOX_DEPTH) s.fail('limit-exceeded', `boxes nested deeper than ${MAX_BOX_DEPTH}`, start);
   if (b.type === 'uuid') b.usertype = s.bytes('usertype', 16, b.usertype);
 
   const def = registry[b.type];
@@ -114,7 +114,7 @@ export function boxSyntax(s: Syntax, b: Box, registry: BoxRegistry, depth = 0): 
   }
 
   if (s.reading) {
-    if (s.remaining() !== 0) s.fail('bad-size', `${s.remaining()} bytes of the box payload are left unparsed`);
+    if (s.remaining() !== 0) s.fail('bad-size', `${s.remaining()} bytes of the box payload are left unparsed`, start);
   } else {
     patchSize(s, b, start, form);
   }
@@ -126,8 +126,8 @@ function enterReadBox(s: Syntax, type: string, start: number, size: number, head
   const consumed = s.position() - start;
   const available = s.remaining() + consumed;
   s.enter(printableFourcc(type), start + Math.min(Math.max(size, consumed), available));
-  if (size < headerEnd - start) s.fail('bad-size', `box size ${size} is smaller than its header (${headerEnd - start} bytes)`);
-  if (size > available) s.fail('bad-size', `box size ${size} exceeds the ${available} bytes left in its container`);
+  if (size < headerEnd - start) s.fail('bad-size', `box size ${size} is smaller than its header (${headerEnd - start} bytes)`, start);
+  if (size > available) s.fail('bad-size', `box size ${size} exceeds the ${available} bytes left in its container`, start);
 }
 
 function childrenSyntax(s: Syntax, b: Box, mode: 'rest' | 'counted', registry: BoxRegistry, depth: number): void {

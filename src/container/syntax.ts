@@ -46,8 +46,8 @@ export interface Syntax {
    * allocates for it.
    */
   count(name: string, bits: 8 | 16 | 32, minItemBytes: number, v?: number): number;
-  /** Raise a typed error at the current position (used by syntax functions for semantic checks). */
-  fail(details: ContainerErrorDetails, message: string): never;
+  /** Raise a typed error at the current position, or at byte `at` (used by syntax functions for semantic checks). */
+  fail(details: ContainerErrorDetails, message: string, at?: number): never;
   /** Names the current box for error messages and printing. */
   enter(box: string, end?: number): void;
   leave(): void;
@@ -76,8 +76,8 @@ abstract class BaseSyntax {
 
   abstract position(): number;
 
-  fail(details: ContainerErrorDetails, message: string): never {
-    throw new ContainerError(details, this.path(), this.position(), message);
+  fail(details: ContainerErrorDetails, message: string, at = this.position()): never {
+    throw new ContainerError(details, this.path(), at, message);
   }
 
   protected checkValue(name: string, v: number | undefined, max: number, signedMin = 0): number {
@@ -173,14 +173,18 @@ export class ReadSyntax extends BaseSyntax implements Syntax {
   }
   bits(name: string, n: number): number {
     let v = 0;
-    for (let i = 0; i < n; i++) {
+    let left = n;
+    while (left > 0) {
       if (this.bitCount === 0) {
-        if (this.remaining() < 1) this.fail('truncated', `${name} needs ${n - i} more bits`);
+        if (this.remaining() < 1) this.fail('truncated', `${name} needs ${left} more bits`);
         this.bitBuffer = this.data[this.pos++];
         this.bitCount = 8;
       }
-      this.bitCount--;
-      v = v * 2 + ((this.bitBuffer >> this.bitCount) & 1);
+      // Take as many bits as the current byte still holds (up to 8 at once).
+      const take = left < this.bitCount ? left : this.bitCount;
+      this.bitCount -= take;
+      v = v * (1 << take) + ((this.bitBuffer >> this.bitCount) & ((1 << take) - 1));
+      left -= take;
     }
     return v;
   }
