@@ -83,9 +83,10 @@ export function conv3x3(
 }
 
 /**
- * Pixel shuffle of conv rows into an RGB image (HWC, `width × height`, cropped): pixel (X, Y) channel c takes
+ * Pixel shuffle of conv rows into RGB pixel rows (HWC, cropped to `width × height`): pixel (X, Y) channel c takes
  * conv channel c·p² + (Y mod p)·p + (X mod p) of centroid (⌊X/p⌋, ⌊Y/p⌋). `conv` is [rows, cols, 3p²] holding
- * centroid rows `row0 …`.
+ * centroid rows `row0 …`; `image` receives pixel rows `row0·p … min(height, (row0 + rows)·p) − 1`, the first of
+ * them at index 0. Returns the number of pixel rows written.
  */
 export function pixelShuffle(
   conv: Float32Array,
@@ -96,19 +97,21 @@ export function pixelShuffle(
   image: Float32Array,
   width: number,
   height: number,
-): void {
+): number {
   const p2 = p * p;
   const channels = 3 * p2;
+  const yStart = row0 * p;
   const yEnd = Math.min(height, (row0 + rows) * p);
-  for (let Y = row0 * p; Y < yEnd; Y++) {
+  for (let Y = yStart; Y < yEnd; Y++) {
     const r = Math.floor(Y / p) - row0;
     const dy = Y % p;
     for (let X = 0; X < width; X++) {
       const src = (r * cols + Math.floor(X / p)) * channels + dy * p + (X % p);
-      const dst = (Y * width + X) * 3;
+      const dst = ((Y - yStart) * width + X) * 3;
       image[dst] = conv[src];
       image[dst + 1] = conv[src + p2];
       image[dst + 2] = conv[src + 2 * p2];
     }
   }
+  return Math.max(0, yEnd - yStart);
 }

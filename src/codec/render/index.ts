@@ -1,6 +1,6 @@
 export { gridCoords } from './coords.js';
 export { type BatchEvaluator, createBatchEvaluator } from './evaluate.js';
-export { clampUnit, toRgb8 } from './output.js';
+export { clampUnit, type FrameBuffer, toRgb8, writeOutput } from './output.js';
 export {
   createRenderer,
   type Renderer,

@@ -11,7 +11,7 @@ import { type Model, type PreparedModel, prepareModel } from '../model/model.js'
 import { conv3x3Rows, conv3x3WeightHWC, pixelShuffle } from '../model/patch.js';
 import { gridCoords } from './coords.js';
 import { type BatchEvaluator, createBatchEvaluator } from './evaluate.js';
-import { clampUnit, toRgb8 } from './output.js';
+import { type FrameBuffer, writeOutput } from './output.js';
 
 export interface Renderer {
   readonly model: PreparedModel;
@@ -36,7 +36,12 @@ export function createRenderer(model: Model, options: RendererOptions = {}): Ren
   }
   const prepared = prepareModel(model);
   let evaluator: BatchEvaluator | null = null;
-  const renderFrames = (times: readonly number[], width: number, height: number): Float32Array[] => {
+  const render = <T extends FrameBuffer>(
+    times: readonly number[],
+    width: number,
+    height: number,
+    allocate: (size: number) => T,
+  ): T[] => {
     checkDimension('width', width);
     checkDimension('height', height);
     if (!Array.isArray(times))
@@ -48,18 +53,19 @@ export function createRenderer(model: Model, options: RendererOptions = {}): Ren
       return frameWeights(prepared, latentAt(prepared.latents, prepared.frames, prepared.latentDim, t));
     });
     evaluator ??= createBatchEvaluator(prepared, options.batchSize);
-    const frames = prepared.patch
-      ? renderPatchFrames(prepared, evaluator, weights, width, height)
-      : renderPixelFrames(evaluator, weights, width, height);
-    for (const f of frames) clampUnit(f);
+    const frames = weights.map(() => allocate(width * height * 3));
+    if (prepared.patch) renderPatchFrames(prepared, evaluator, weights, width, height, frames);
+    else renderPixelFrames(evaluator, weights, width, height, frames);
     return frames;
   };
+  const float = (size: number) => new Float32Array(size);
+  const bytes = (size: number) => new Uint8Array(size);
   return {
     model: prepared,
     frames: prepared.frames,
-    renderFrames,
-    renderFrame: (t, width, height) => renderFrames([t], width, height)[0],
-    renderFrameRgb8: (t, width, height) => toRgb8(renderFrames([t], width, height)[0]),
+    renderFrames: (times, width, height) => render(times, width, height, float),
+    renderFrame: (t, width, height) => render([t], width, height, float)[0],
+    renderFrameRgb8: (t, width, height) => render([t], width, height, bytes)[0],
   };
 }
 
@@ -96,16 +102,18 @@ function renderPixelFrames(
   weights: Float32Array[][],
   width: number,
   height: number,
-): Float32Array[] {
+  frames: FrameBuffer[],
+): void {
   const total = width * height;
-  const frames = weights.map(() => new Float32Array(total * 3));
-  const coords = new Float32Array(2 * evaluator.batchSize);
-  for (let start = 0; start < total; start += evaluator.batchSize) {
-    const n = Math.min(evaluator.batchSize, total - start);
+  const batch = evaluator.batchSize;
+  const results = weights.map(() => new Float32Array(batch * 3));
+  const coords = new Float32Array(2 * batch);
+  for (let start = 0; start < total; start += batch) {
+    const n = Math.min(batch, total - start);
     gridCoords(start, n, width, height, coords);
-    evaluator.evaluate(coords, n, weights, frames, start * 3);
+    evaluator.evaluate(coords, n, weights, results, 0);
+    for (let k = 0; k < frames.length; k++) writeOutput(results[k], 0, n * 3, frames[k], start * 3);
   }
-  return frames;
 }
 
 /**
@@ -118,7 +126,8 @@ function renderPatchFrames(
   weights: Float32Array[][],
   width: number,
   height: number,
-): Float32Array[] {
+  frames: FrameBuffer[],
+): void {
   const { size: p, channels: C, weight, bias } = model.patch!;
   const convC = 3 * p * p;
   const convWeight = conv3x3WeightHWC(weight, convC, C);
@@ -128,8 +137,8 @@ function renderPatchFrames(
   const featureRows = Math.min(hg, bandRows + 2);
   const features = weights.map(() => new Float32Array(featureRows * wg * C));
   const conv = new Float32Array(bandRows * wg * convC);
+  const pixels = new Float32Array(bandRows * p * width * 3);
   const coords = new Float32Array(2 * evaluator.batchSize);
-  const frames = weights.map(() => new Float32Array(width * height * 3));
 
   for (let r0 = 0; r0 < hg; r0 += bandRows) {
     const rows = Math.min(bandRows, hg - r0);
@@ -143,8 +152,8 @@ function renderPatchFrames(
     }
     for (let k = 0; k < weights.length; k++) {
       conv3x3Rows(features[k], f0, f1 - f0, hg, wg, C, convWeight, bias, convC, r0, rows, conv);
-      pixelShuffle(conv, r0, rows, wg, p, frames[k], width, height);
+      const pixelRows = pixelShuffle(conv, r0, rows, wg, p, pixels, width, height);
+      writeOutput(pixels, 0, pixelRows * width * 3, frames[k], r0 * p * width * 3);
     }
   }
-  return frames;
 }

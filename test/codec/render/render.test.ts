@@ -130,8 +130,12 @@ describe('reference renderer', () => {
         [4, 12],
       ]) {
         // batchSize 8 forces several bands, so halo rows matter.
-        const frame = createRenderer(model, { batchSize: 8 }).renderFrame(1.5, w, h);
+        const renderer = createRenderer(model, { batchSize: 8 });
+        const frame = renderer.renderFrame(1.5, w, h);
         expectClose(frame, clamp(naiveRender(model.config, model.params, 1.5, w, h)), 1e-4);
+        expect(Array.from(renderer.renderFrameRgb8(1.5, w, h))).toEqual(
+          Array.from(frame, (v) => Math.round(255 * v)),
+        );
       }
     }
   });
