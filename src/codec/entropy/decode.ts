@@ -22,11 +22,14 @@ interface DecoderTable {
   /** Primary table (2^12 entries) followed by the second-level tables. Leaf entry: symbol << 8 | code length. */
   lut: Uint32Array;
   /**
-   * Per primary index: total length of two codes that both fit in its 12 bits (0 = not a pair), and the two
-   * symbols (first | second << 16). Weight codes average 5–7 bits, so most lookups yield two symbols.
+   * Per primary index, the codes that fit whole in its 12 bits, up to `symbolsPerEntry` of them: their total
+   * length | their number << 5 (0 = the index starts a long code or no code), and the symbols packed
+   * `symbolBits` bits each, first symbol lowest. Weight codes average 5–7 bits, so a lookup yields ~2 symbols.
    */
-  pairLength: Uint8Array;
-  pairSymbols: Uint32Array;
+  multiInfo: Uint8Array;
+  multiSymbols: Uint32Array;
+  /** 10 for alphabets up to 1024 symbols (three per entry), else 16 (two per entry). */
+  symbolBits: number;
   /** Shortest code length, 0 for an empty table. */
   minLength: number;
 }
@@ -85,19 +88,29 @@ function buildDecoderTable(lengths: Uint8Array): DecoderTable {
       lut.fill(entry, start, start + (1 << spare));
     }
   }
-  const pairLength = new Uint8Array(1 << PRIMARY_BITS);
-  const pairSymbols = new Uint32Array(1 << PRIMARY_BITS);
-  for (let index = 0; index < 1 << PRIMARY_BITS; index++) {
-    const first = lut[index];
-    const firstLength = first & 0xff;
-    if (first & SUBTABLE_FLAG || firstLength === 0) continue;
-    const second = lut[(index << firstLength) & ((1 << PRIMARY_BITS) - 1)];
-    const secondLength = second & 0xff;
-    if (second & SUBTABLE_FLAG || secondLength === 0 || firstLength + secondLength > PRIMARY_BITS) continue;
-    pairLength[index] = firstLength + secondLength;
-    pairSymbols[index] = (first >>> 8) | ((second >>> 8) << 16);
+  const symbolBits = lengths.length <= 1024 ? 10 : 16;
+  const symbolsPerEntry = symbolBits === 10 ? 3 : 2;
+  const multiInfo = new Uint8Array(1 << PRIMARY_BITS);
+  const multiSymbols = new Uint32Array(1 << PRIMARY_BITS);
+  const mask = (1 << PRIMARY_BITS) - 1;
+  for (let index = 0; index <= mask; index++) {
+    let used = 0;
+    let k = 0;
+    let packed = 0;
+    while (k < symbolsPerEntry) {
+      // The bits after the codes taken so far, zero-filled: a code that fits in them is fully determined.
+      const entry = lut[(index << used) & mask];
+      const len = entry & 0xff;
+      if (entry & SUBTABLE_FLAG || len === 0 || used + len > PRIMARY_BITS) break;
+      packed += (entry >>> 8) * 2 ** (symbolBits * k);
+      used += len;
+      k++;
+    }
+    if (k === 0) continue;
+    multiInfo[index] = used | (k << 5);
+    multiSymbols[index] = packed;
   }
-  return { lut, pairLength, pairSymbols, minLength };
+  return { lut, multiInfo, multiSymbols, symbolBits, minLength };
 }
 
 /**
@@ -155,7 +168,11 @@ function decodeSymbols(
   if (!Number.isSafeInteger(count) || count < 0)
     throw new RangeError(`symbol count ${count} is not a non-negative integer`);
   if (count === 0) return { symbols: new Uint32Array(0), bits: 0 };
-  const { lut, pairLength, pairSymbols, minLength } = decoderTableFor(table, site);
+  const { lut, multiInfo, multiSymbols, symbolBits, minLength } = decoderTableFor(table, site);
+  const symbolMask = (1 << symbolBits) - 1;
+  // With 16-bit symbols an entry holds two; the shift then wraps to 0 (JS shifts are mod 32) and the third
+  // write stores garbage in a slot that a later step overwrites.
+  const thirdShift = 2 * symbolBits;
   if (minLength === 0)
     throw new ContainerError(
       'bad-value',
@@ -194,13 +211,18 @@ function decodeSymbols(
       held += 8;
     }
     const index = buffer >>> (32 - PRIMARY_BITS);
-    const pair = pairLength[index];
-    if (pair !== 0 && i + 1 < count) {
-      const both = pairSymbols[index];
-      symbols[i++] = both & 0xffff;
-      symbols[i] = both >>> 16;
-      buffer <<= pair;
-      held -= pair;
+    const info = multiInfo[index];
+    // Three slots are written whatever the number of codes: branch-free, and slots past the decoded ones are
+    // rewritten by the next steps. Near the end (i + 3 > count) the one-code path below finishes.
+    if (info !== 0 && i + 3 <= count) {
+      const packed = multiSymbols[index];
+      symbols[i] = packed & symbolMask;
+      symbols[i + 1] = (packed >>> symbolBits) & symbolMask;
+      symbols[i + 2] = packed >>> thirdShift;
+      i += (info >>> 5) - 1; // the loop adds the last 1
+      const len = info & 0x1f;
+      buffer <<= len;
+      held -= len;
       continue;
     }
     let entry = lut[index];
