@@ -1,5 +1,5 @@
 /** Argument parsing shared by the `lirn` subcommands (node:util parseArgs underneath). */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { MAX_DIMENSION } from '../codec/model/config.js';
 
 export class UsageError extends Error {
@@ -21,13 +21,21 @@ export function parseSize(text: string, what = '--size'): { width: number; heigh
   if (!m) throw new UsageError(`${what} must look like 640x360, got '${text}'`);
   const width = Number(m[1]);
   const height = Number(m[2]);
-  for (const [name, v] of [['width', width], ['height', height]] as const) {
-    if (v < 1 || v > MAX_DIMENSION) throw new UsageError(`${what}: ${name} ${v} is outside 1..${MAX_DIMENSION}`);
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (v < 1 || v > MAX_DIMENSION)
+      throw new UsageError(`${what}: ${name} ${v} is outside 1..${MAX_DIMENSION}`);
   }
   return { width, height };
 }
 
-export function parsePositive(text: string | undefined, what: string, { integer = false } = {}): number | undefined {
+export function parsePositive(
+  text: string | undefined,
+  what: string,
+  { integer = false } = {},
+): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
   if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {

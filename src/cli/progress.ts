@@ -16,17 +16,31 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export function createProgress(total: number, label: string, stream: NodeJS.WriteStream = process.stderr): ProgressView {
+export function createProgress(
+  total: number,
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressView {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {percentage}% | {info} | ETA {eta_text}`, hideCursor: true, stream, barsize: 24 },
+      {
+        format: `${label} [{bar}] {percentage}% | {info} | ETA {eta_text}`,
+        hideCursor: true,
+        stream,
+        barsize: 24,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { info: '', eta_text: '--' });
     return {
       update(done, fields) {
         const { eta, ...rest } = fields;
-        bar.update(done, { info: Object.entries(rest).map(([k, v]) => `${k} ${v}`).join(' '), eta_text: eta ?? '--' });
+        bar.update(done, {
+          info: Object.entries(rest)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(' '),
+          eta_text: eta ?? '--',
+        });
       },
       stop: () => bar.stop(),
     };
@@ -37,7 +51,9 @@ export function createProgress(total: number, label: string, stream: NodeJS.Writ
       const now = Date.now();
       if (now - last < 5000 && done < total) return;
       last = now;
-      const info = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join(' ');
+      const info = Object.entries(fields)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' ');
       stream.write(`${label} ${((100 * done) / total).toFixed(0)}% ${info}\n`);
     },
     stop() {},

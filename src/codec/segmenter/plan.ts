@@ -42,14 +42,17 @@ export function planSegments(options: SegmentPlanOptions): SegmentPlan {
   const { frameCount, fps } = options;
   const segmentSeconds = options.segmentSeconds ?? 2;
   const segmentsPerChunk = options.segmentsPerChunk ?? 4;
-  if (!Number.isInteger(frameCount) || frameCount < 1) throw new RangeError(`frameCount must be a positive integer, got ${frameCount}`);
+  if (!Number.isInteger(frameCount) || frameCount < 1)
+    throw new RangeError(`frameCount must be a positive integer, got ${frameCount}`);
   if (!(fps > 0) || !Number.isFinite(fps)) throw new RangeError(`fps must be positive, got ${fps}`);
   if (!(segmentSeconds > 0)) throw new RangeError(`segmentSeconds must be positive, got ${segmentSeconds}`);
   if (!Number.isInteger(segmentsPerChunk) || segmentsPerChunk < 1) {
     throw new RangeError(`segmentsPerChunk must be a positive integer, got ${segmentsPerChunk}`);
   }
   const segmentFrames = Math.max(1, Math.round(segmentSeconds * fps));
-  const cuts = [...new Set(options.sceneCuts ?? [])].filter((c) => c > 0 && c < frameCount).sort((a, b) => a - b);
+  const cuts = [...new Set(options.sceneCuts ?? [])]
+    .filter((c) => c > 0 && c < frameCount)
+    .sort((a, b) => a - b);
   const sceneStarts = [0, ...cuts];
 
   const segments: PlannedSegment[] = [];
@@ -63,10 +66,21 @@ export function planSegments(options: SegmentPlanOptions): SegmentPlan {
       let n = Math.min(segmentFrames, sceneEnd - f);
       if (sceneEnd - (f + n) > 0 && sceneEnd - (f + n) < segmentFrames / 2) n = sceneEnd - f;
       if (!chunk || chunk.segments.length >= segmentsPerChunk) {
-        chunk = { index: chunks.length, firstFrame: f, frameCount: 0, segments: [], sceneStart: f === sceneBegin && s > 0 };
+        chunk = {
+          index: chunks.length,
+          firstFrame: f,
+          frameCount: 0,
+          segments: [],
+          sceneStart: f === sceneBegin && s > 0,
+        };
         chunks.push(chunk);
       }
-      const seg: PlannedSegment = { index: segments.length, chunk: chunk.index, firstFrame: f, frameCount: n };
+      const seg: PlannedSegment = {
+        index: segments.length,
+        chunk: chunk.index,
+        firstFrame: f,
+        frameCount: n,
+      };
       segments.push(seg);
       chunk.segments.push(seg.index);
       chunk.frameCount += n;

@@ -13,7 +13,8 @@ export interface SceneCutOptions {
 }
 
 export function lumaHistogram(rgb: Uint8Array, width: number, height: number, bins = 32): Float64Array {
-  if (rgb.length !== width * height * 3) throw new RangeError(`frame has ${rgb.length} bytes, expected ${width}×${height}×3`);
+  if (rgb.length !== width * height * 3)
+    throw new RangeError(`frame has ${rgb.length} bytes, expected ${width}×${height}×3`);
   const hist = new Float64Array(bins);
   const step = Math.max(1, Math.floor(Math.sqrt((width * height) / 16384)));
   let n = 0;
@@ -36,7 +37,10 @@ export function histogramDistance(a: Float64Array, b: Float64Array): number {
 }
 
 /** Frame indices (≥ 1) that start a new scene. */
-export function detectSceneCuts(histograms: readonly Float64Array[], options: SceneCutOptions = {}): number[] {
+export function detectSceneCuts(
+  histograms: readonly Float64Array[],
+  options: SceneCutOptions = {},
+): number[] {
   const threshold = options.threshold ?? 0.35;
   const contrast = options.contrast ?? 3;
   const window = options.window ?? 8;

@@ -27,7 +27,13 @@ describe('planSegments', () => {
   });
 
   it('starts a new segment and chunk at every scene cut', () => {
-    const plan = planSegments({ frameCount: 200, fps: 25, segmentSeconds: 2, segmentsPerChunk: 8, sceneCuts: [70, 70, 130, 0, 500] });
+    const plan = planSegments({
+      frameCount: 200,
+      fps: 25,
+      segmentSeconds: 2,
+      segmentsPerChunk: 8,
+      sceneCuts: [70, 70, 130, 0, 500],
+    });
     coverage(plan, 200);
     const chunkStarts = plan.chunks.map((c) => c.firstFrame);
     expect(chunkStarts).toEqual([0, 70, 130]);
@@ -51,7 +57,8 @@ describe('planSegments', () => {
 describe('detectSceneCuts', () => {
   function frame(w: number, h: number, shade: (x: number, y: number) => number): Uint8Array {
     const out = new Uint8Array(w * h * 3);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.fill(shade(x, y), (y * w + x) * 3, (y * w + x) * 3 + 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) out.fill(shade(x, y), (y * w + x) * 3, (y * w + x) * 3 + 3);
     return out;
   }
 
@@ -60,9 +67,10 @@ describe('detectSceneCuts', () => {
     const h = 48;
     const hists = [];
     for (let t = 0; t < 30; t++) {
-      const f = t < 17
-        ? frame(w, h, (x) => ((x + 2 * t) % w) * 2) // dark panning ramp
-        : frame(w, h, (x, y) => 160 + ((x + y + 3 * t) % 64)); // bright moving texture
+      const f =
+        t < 17
+          ? frame(w, h, (x) => ((x + 2 * t) % w) * 2) // dark panning ramp
+          : frame(w, h, (x, y) => 160 + ((x + y + 3 * t) % 64)); // bright moving texture
       hists.push(lumaHistogram(f, w, h));
     }
     expect(detectSceneCuts(hists)).toEqual([17]);
