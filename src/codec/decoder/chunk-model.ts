@@ -51,9 +51,9 @@ export function decodeSegmentLatents(chunk: LirnChunk, segment: LirnSegment, lat
       `segment frames ${segment.firstFrame}..${segment.firstFrame + segment.samples.length - 1} are outside its chunk (${chunk.firstFrame}..${chunk.firstFrame + chunk.frameCount - 1})`,
     );
   }
-  segment.samples.forEach((sample, i) =>
-    latents.set(decodeLatentSample(chunk.latentCoding, sample), (row0 + i) * dim),
-  );
+  for (let i = 0; i < segment.samples.length; i++) {
+    latents.set(decodeLatentSample(chunk.latentCoding, segment.samples[i]), (row0 + i) * dim);
+  }
 }
 
 /** A complete model for a chunk: its weights plus the latents of every segment that belongs to it. */
