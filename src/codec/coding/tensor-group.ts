@@ -104,8 +104,9 @@ function codedTensorSyntax(s: Syntax, t: CodedTensor): CodedTensor {
   }
   const bits = quantBitsSyntax(s, t.bits);
   const mode = quantModeSyntax(s, t.mode);
-  if (mode === 'channel' && rank === 0)
-    s.fail('bad-value', `tensor '${name}' has rank 0 but quant_mode = 1 (channel)`);
+  // Every tensor then carries at least one range, which the tensor_count check relies on.
+  if (mode === 'channel' && (rank === 0 || shape[0] === 0))
+    s.fail('bad-value', `tensor '${name}' has no rows (shape [${shape}]) but quant_mode = 1 (channel)`);
   const { channels } = channelLayout(shape, mode);
   const { mins, scales } = quantRangesSyntax(s, channels, bits, t);
   return s.reading ? { name, shape, bits, mode, mins, scales } : t;

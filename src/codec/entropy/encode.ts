@@ -1,6 +1,20 @@
 /** Encoder side: canonical Huffman codes packed MSB-first (spec §4.1.2). */
 import { canonicalCodes, type HuffmanTable, lengthsProblem } from './table.js';
 
+// Tables are treated as immutable; latent encoding codes every frame with the same table.
+const encoderCodes = new WeakMap<HuffmanTable, Uint32Array>();
+
+function codesFor(table: HuffmanTable): Uint32Array {
+  let codes = encoderCodes.get(table);
+  if (!codes) {
+    const problem = lengthsProblem(table.lengths);
+    if (problem) throw new RangeError(`cannot encode with this Huffman table: ${problem}`);
+    codes = canonicalCodes(table.lengths);
+    encoderCodes.set(table, codes);
+  }
+  return codes;
+}
+
 /** Bits `huffmanEncode` would produce for these symbols. */
 export function huffmanCodedBits(table: HuffmanTable, symbols: ArrayLike<number>): number {
   const { lengths } = table;
@@ -19,11 +33,9 @@ export function huffmanCodedBits(table: HuffmanTable, symbols: ArrayLike<number>
  * bits. Throws RangeError for a symbol without a code.
  */
 export function huffmanEncode(table: HuffmanTable, symbols: ArrayLike<number>): Uint8Array {
-  const problem = lengthsProblem(table.lengths);
-  if (problem) throw new RangeError(`cannot encode with this Huffman table: ${problem}`);
+  const codes = codesFor(table);
   const out = new Uint8Array(Math.ceil(huffmanCodedBits(table, symbols) / 8));
   const { lengths } = table;
-  const codes = canonicalCodes(lengths);
   let acc = 0; // the low `pending` bits are not yet written; pending < 8 between symbols, so acc < 2^28
   let pending = 0;
   let p = 0;

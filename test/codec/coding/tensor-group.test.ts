@@ -148,6 +148,19 @@ describe('coded tensor group (lirW payload)', () => {
     expect(corrupt((b) => (b[bitsAt + 1] = 2)).message).toMatch(/quant_mode = 2/);
     // quant_min of row 0 = NaN
     expect(corrupt((b) => b.set([0x7f, 0xc0, 0, 0], bitsAt + 2)).message).toMatch(/finite/);
+    // channel mode on a tensor without rows
+    const empty = write(
+      encodeTensorGroup(
+        'base',
+        [{ name: 'e', tensor: { shape: [0, 3], data: new Float32Array(0) } }],
+        8,
+        'tensor',
+      ),
+    );
+    const modeAt = 3 + 2 + 1 + 8 + 1; // group, count, name 'e', rank, 2 dims, quant_bits
+    expect(empty[modeAt]).toBe(0);
+    empty[modeAt] = 1;
+    expect(() => parse(empty)).toThrow(/no rows/);
     // tensor_count far beyond the bytes present
     expect(corrupt((b) => b.set([0xff, 0xff], 1)).details).toBe('limit-exceeded');
   });
