@@ -13,6 +13,9 @@ import { gridCoords } from './coords.js';
 import { type BatchEvaluator, createBatchEvaluator } from './evaluate.js';
 import { type FrameBuffer, writeOutput } from './output.js';
 
+/** Floats of conv output per patch band (bounds memory for large patch sizes at large widths). */
+const BAND_FLOATS = 1 << 22;
+
 export interface Renderer {
   readonly model: PreparedModel;
   /** Number of latent rows; valid frame times are [0, frames − 1]. */
@@ -133,7 +136,11 @@ function renderPatchFrames(
   const convWeight = conv3x3WeightHWC(weight, convC, C);
   const wg = Math.ceil(width / p);
   const hg = Math.ceil(height / p);
-  const bandRows = Math.max(1, Math.floor(evaluator.batchSize / wg));
+  // Rows per band: about one batch of centroids, fewer when large patches make the conv output wide.
+  const bandRows = Math.max(
+    1,
+    Math.min(Math.floor(evaluator.batchSize / wg), Math.floor(BAND_FLOATS / (wg * convC))),
+  );
   const featureRows = Math.min(hg, bandRows + 2);
   const features = weights.map(() => new Float32Array(featureRows * wg * C));
   const conv = new Float32Array(bandRows * wg * convC);

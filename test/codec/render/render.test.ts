@@ -140,6 +140,21 @@ describe('reference renderer', () => {
     }
   });
 
+  it('renders the extreme sizes 8192×1 and 1×8192, with and without patches', () => {
+    const patched = testModel(hashConfig({ patch: { size: 4, channels: 3 } }), 2, 9);
+    for (const model of [fourier, patched]) {
+      const renderer = createRenderer(model);
+      for (const [w, h] of [
+        [8192, 1],
+        [1, 8192],
+      ]) {
+        const frame = renderer.renderFrameRgb8(0.5, w, h);
+        expect(frame.length).toBe(8192 * 3);
+        expect(new Set(frame).size).toBeGreaterThan(10);
+      }
+    }
+  });
+
   it('renders profile M at a small size', () => {
     const config = profileConfig('M', 64, 36);
     const frame = renderFrame(testModel(config, 2, 3), 0.25, 64, 36);
