@@ -48,7 +48,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
                         InstanceMethod("write", &Engine::Write), InstanceMethod("getStep", &Engine::GetStep),
                         InstanceMethod("setStep", &Engine::SetStep), InstanceMethod("setAdam", &Engine::SetAdam),
                         InstanceMethod("train", &Engine::Train), InstanceMethod("render", &Engine::Render),
-                        InstanceMethod("dispose", &Engine::Dispose)});
+                        InstanceMethod("timings", &Engine::Timings), InstanceMethod("dispose", &Engine::Dispose)});
   }
 
   // new Engine(descriptor: Float64Array, threads: number, trainable: boolean, isa?: string)
@@ -186,6 +186,18 @@ class Engine : public Napi::ObjectWrap<Engine> {
       throw Napi::RangeError::New(env, "render: out length must be width * height * channels");
     n.render(z.Data(), width, height, out.Data());
     return env.Undefined();
+  }
+
+  // timings() → seconds per phase since the previous call (then reset).
+  Napi::Value Timings(const Napi::CallbackInfo& info) {
+    Network& n = net(info.Env());
+    static const char* names[] = {"modulate", "tiles", "unmodulate", "update", "encode", "forward", "backward", "encodeBackward"};
+    Napi::Object o = Napi::Object::New(info.Env());
+    for (int p = 0; p < Network::kPhases; ++p) {
+      o.Set(names[p], n.timings[p]);
+      n.timings[p] = 0;
+    }
+    return o;
   }
 
   Napi::Value Dispose(const Napi::CallbackInfo& info) {

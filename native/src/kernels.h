@@ -14,6 +14,14 @@ struct GemmEpilogue {
   std::ptrdiff_t ldg = 0;
 };
 
+// One hash-grid level as the encoding kernels see it.
+struct GridLevelView {
+  int resolution;      // N: the level has N×N cells, (N+1)² vertices
+  bool dense;          // vertex row = vx + vy·(N+1); else the spatial hash
+  const float* table;  // rows × F
+  float* grad;         // rows × F (backward only)
+};
+
 struct Kernels {
   const char* isa;
   int vector_width;
@@ -24,6 +32,13 @@ struct Kernels {
   float (*dot)(int n, const float* a, const float* b);
   // y += alpha · x
   void (*axpy)(int n, float alpha, const float* x, float* y);
+  // Hash-grid features of n points (xy interleaved) into enc (row stride lde, level l at column l·F); keeps
+  // each level's 4 corner rows and bilinear weights in idx/w ([level][point][corner]) for the backward pass.
+  void (*grid_encode)(int n, const double* xy, int levels, int F, unsigned log2_table, const GridLevelView* lv,
+                      float* enc, int lde, int* idx, float* w);
+  // Scatter-add of dL/d(enc) into every level's grad table through the kept corners and weights.
+  void (*grid_backward)(int n, int levels, int F, const GridLevelView* lv, const int* idx, const float* w,
+                        const float* denc, int lde);
 };
 
 const Kernels* kernels_generic();

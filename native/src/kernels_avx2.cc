@@ -1,6 +1,9 @@
 // AVX2 + FMA kernels (compiled with -mavx2 -mfma; only called when the CPU reports both).
 #include <immintrin.h>
 
+#include <cmath>
+#include <cstdint>
+
 #include "kernels.h"
 
 namespace lirn {
@@ -41,7 +44,7 @@ struct V {
 }  // namespace avx2
 
 const Kernels* kernels_avx2() {
-  static const Kernels k{"avx2+fma", 8, &avx2::gemm, &avx2::dot, &avx2::axpy};
+  static const Kernels k{"avx2+fma", 8, &avx2::gemm, &avx2::dot, &avx2::axpy, &avx2::grid_encode, &avx2::grid_backward};
   return &k;
 }
 

@@ -1,6 +1,9 @@
 // AVX-512F kernels (compiled with -mavx512f -mfma; only called when the CPU reports avx512f).
 #include <immintrin.h>
 
+#include <cmath>
+#include <cstdint>
+
 #include "kernels.h"
 
 namespace lirn {
@@ -33,7 +36,7 @@ struct V {
 }  // namespace avx512
 
 const Kernels* kernels_avx512() {
-  static const Kernels k{"avx512", 16, &avx512::gemm, &avx512::dot, &avx512::axpy};
+  static const Kernels k{"avx512", 16, &avx512::gemm, &avx512::dot, &avx512::axpy, &avx512::grid_encode, &avx512::grid_backward};
   return &k;
 }
 

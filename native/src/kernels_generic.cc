@@ -1,6 +1,9 @@
 // Portable kernels: SSE2 on x86-64 (the baseline every x86-64 has), plain scalar elsewhere.
 #include <cstring>
 
+#include <cmath>
+#include <cstdint>
+
 #include "kernels.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -74,9 +77,9 @@ struct V {
 
 const Kernels* kernels_generic() {
 #if defined(__SSE2__)
-  static const Kernels k{"sse2", 4, &generic::gemm, &generic::dot, &generic::axpy};
+  static const Kernels k{"sse2", 4, &generic::gemm, &generic::dot, &generic::axpy, &generic::grid_encode, &generic::grid_backward};
 #else
-  static const Kernels k{"scalar", 1, &generic::gemm, &generic::dot, &generic::axpy};
+  static const Kernels k{"scalar", 1, &generic::gemm, &generic::dot, &generic::axpy, &generic::grid_encode, &generic::grid_backward};
 #endif
   return &k;
 }

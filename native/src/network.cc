@@ -1,6 +1,7 @@
 #include "network.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -9,7 +10,6 @@ namespace lirn {
 namespace {
 
 constexpr int kTile = 128;  // pixels per tile: a tile's activations stay in L2 between forward and backward
-constexpr std::uint32_t kHashPrime = 2654435761u;
 
 void transpose(const float* src, int rows, int cols, float* dst) {
   for (int r = 0; r < rows; ++r)
@@ -23,6 +23,10 @@ int hidden_total(const Modulation& md) {
 }
 
 // [lo, hi) of n items for thread tid of nt.
+inline double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 inline void split(std::int64_t n, int tid, int nt, std::int64_t& lo, std::int64_t& hi) {
   lo = n * tid / nt;
   hi = n * (tid + 1) / nt;
@@ -223,57 +227,18 @@ void Network::encode(const double* xy, int n, Scratch& s) const {
     }
     return;
   }
-  const float* P = params_.data();
-  const int L = model_.levels, F = model_.features;
-  const std::uint32_t mask = (std::uint32_t{1} << model_.log2_table) - 1u;
-  for (int p = 0; p < n; ++p) {
-    const double x = xy[2 * p], y = xy[2 * p + 1];
-    float* e = enc + std::int64_t{p} * E;
-    std::int32_t* idx = s.idx.data() + std::int64_t{p} * L * 4;
-    float* w = s.w.data() + std::int64_t{p} * L * 4;
-    for (int l = 0; l < L; ++l) {
-      const GridLevel& g = model_.grid[l];
-      const double N = g.resolution;
-      const double px = x * N, py = y * N;
-      double fcx = std::floor(px), fcy = std::floor(py);
-      // NaN fails both comparisons and lands on 0: no out-of-range index from any input.
-      fcx = fcx >= 0 ? (fcx <= N - 1 ? fcx : N - 1) : 0;
-      fcy = fcy >= 0 ? (fcy <= N - 1 ? fcy : N - 1) : 0;
-      const double fx = px - fcx, fy = py - fcy;
-      const std::uint32_t cx = static_cast<std::uint32_t>(fcx), cy = static_cast<std::uint32_t>(fcy);
-      const float* table = P + g.offset;
-      float* out = e + l * F;
-      for (int f = 0; f < F; ++f) out[f] = 0.0f;
-      for (int c = 0; c < 4; ++c) {
-        const std::uint32_t dx = c & 1, dy = c >> 1;
-        const std::uint32_t vx = cx + dx, vy = cy + dy;
-        const std::uint32_t row = g.dense ? vx + vy * static_cast<std::uint32_t>(g.resolution + 1)
-                                          : ((vy * kHashPrime) ^ vx) & mask;
-        const float wc = static_cast<float>((dx ? fx : 1.0 - fx) * (dy ? fy : 1.0 - fy));
-        idx[l * 4 + c] = static_cast<std::int32_t>(row);
-        w[l * 4 + c] = wc;
-        const float* t = table + std::int64_t{row} * F;
-        for (int f = 0; f < F; ++f) out[f] += wc * t[f];
-      }
-    }
-  }
+  GridLevelView views[64];
+  for (int l = 0; l < model_.levels; ++l)
+    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].dense, params_.data() + model_.grid[l].offset, nullptr};
+  k_->grid_encode(n, xy, model_.levels, model_.features, static_cast<unsigned>(model_.log2_table), views, enc, E,
+                  s.idx.data(), s.w.data());
 }
 
 void Network::encode_backward(int n, const Scratch& s, const float* denc, float* grad) const {
-  const int L = model_.levels, F = model_.features, E = model_.enc_dim;
-  for (int p = 0; p < n; ++p) {
-    const std::int32_t* idx = s.idx.data() + std::int64_t{p} * L * 4;
-    const float* w = s.w.data() + std::int64_t{p} * L * 4;
-    const float* d = denc + std::int64_t{p} * E;
-    for (int l = 0; l < L; ++l) {
-      float* table = grad + model_.grid[l].offset;
-      for (int c = 0; c < 4; ++c) {
-        float* t = table + std::int64_t{idx[l * 4 + c]} * F;
-        const float wc = w[l * 4 + c];
-        for (int f = 0; f < F; ++f) t[f] += wc * d[l * F + f];
-      }
-    }
-  }
+  GridLevelView views[64];
+  for (int l = 0; l < model_.levels; ++l)
+    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].dense, nullptr, grad + model_.grid[l].offset};
+  k_->grid_backward(n, model_.levels, model_.features, views, s.idx.data(), s.w.data(), denc, model_.enc_dim);
 }
 
 const float* Network::layer_weight(int layer, int frame) const {
@@ -301,7 +266,7 @@ void Network::forward(int n, int frame, Scratch& s) const {
   }
 }
 
-void Network::backward(int n, int frame, Scratch& s, const float* dout, float* grad, float* dwt) const {
+void Network::backward(int n, int frame, Scratch& s, const float* dout, float* grad, float* dwt, bool timed) {
   const int nl = static_cast<int>(model_.layers.size());
   const float* cur = dout;
   float* bufs[2] = {s.d0.data(), s.d1.data()};
@@ -326,7 +291,11 @@ void Network::backward(int n, int frame, Scratch& s, const float* dout, float* g
     cur = dst;
     next ^= 1;
   }
-  if (model_.encoding_has_params()) encode_backward(n, s, cur, grad);
+  if (model_.encoding_has_params()) {
+    const double t0 = timed ? now() : 0;
+    encode_backward(n, s, cur, grad);
+    if (timed) timings[kEncodeBackward] += now() - t0;
+  }
 }
 
 void Network::reduce_and_update(int tid, const double* rates, float* grads_out) {
@@ -385,6 +354,12 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out)
   const float scale = static_cast<float>(2.0 / (static_cast<double>(F) * Pn * C));
   auto latent = [&](int f) { return params_.data() + model_.latents + std::int64_t{batch.frame[f]} * model_.latent_dim; };
 
+  double t = now();
+  auto lap = [&](Phase p) {
+    const double n = now();
+    timings[p] += n - t;
+    t = n;
+  };
   pool_.run([&](int tid) {  // A
     for (int i = tid; i < nl; i += nt)
       if (model_.layers[i].mod < 0)
@@ -394,6 +369,7 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out)
       modulate(latent(f), k, frame_slots_.data() + std::int64_t{f} * mod_slot_size_ + mod_slot_offset_[k], scratch_[tid]->mod.data());
     }
   });
+  lap(kModulate);
   pool_.run([&](int tid) {  // B
     Scratch& s = *scratch_[tid];
     float* dwt = dwt_[tid].data();
@@ -408,8 +384,12 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out)
       const std::int64_t first = std::int64_t{f} * Pn + p0;
       const float* xy = batch.coords + first * 2;
       for (int i = 0; i < 2 * n; ++i) s.xy[i] = xy[i];
+      const bool timed = tid == 0;
+      const double t0 = timed ? now() : 0;
       encode(s.xy.data(), n, s);
+      const double t1 = timed ? now() : 0;
       forward(n, f, s);
+      const double t2 = timed ? now() : 0;
       const float* out = s.acts[nl].data();
       const float* tgt = batch.target + first * C;
       float* d = s.d0.data();
@@ -418,18 +398,26 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out)
         loss += static_cast<double>(diff) * diff;
         d[e] = diff * scale;
       }
-      backward(n, f, s, d, grad_[tid].data(), dwt + std::int64_t{f} * dwt_frame_size_);
+      backward(n, f, s, d, grad_[tid].data(), dwt + std::int64_t{f} * dwt_frame_size_, timed);
+      if (timed) {
+        timings[kEncode] += t1 - t0;
+        timings[kForward] += t2 - t1;
+        timings[kBackward] += now() - t2;
+      }
     }
     loss_[tid] = loss;
   });
+  lap(kTiles);
   pool_.run([&](int tid) {  // C
     for (int pair = tid; pair < F * nmods; pair += nt) {
       const int f = pair / nmods, k = pair % nmods;
       unmodulate(f, k, latent(f), grad_[tid].data(), scratch_[tid]->mod.data());
     }
   });
+  lap(kUnmodulate);
   if (rates) ++step_count;
   pool_.run([&](int tid) { reduce_and_update(tid, rates, grads_out); });  // D
+  lap(kUpdate);
   double loss = 0;
   for (double l : loss_) loss += l;
   return loss / (static_cast<double>(F) * Pn * C);

@@ -43,6 +43,10 @@ class Network {
   std::int64_t step_count = 0;
   Adam adam;
 
+  // Seconds spent per phase since the last reset (B's parts measured on thread 0 only), for benchmarks.
+  enum Phase { kModulate, kTiles, kUnmodulate, kUpdate, kEncode, kForward, kBackward, kEncodeBackward, kPhases };
+  double timings[kPhases] = {};
+
   // Forward + backward over the batch; returns the MSE. With `rates` (5 per-group learning rates) the
   // parameters take one Adam step; with `grads_out` (total floats) the gradient is written there.
   double train(const Batch& batch, const double* rates, float* grads_out);
@@ -62,7 +66,7 @@ class Network {
   void forward(int n, int frame, Scratch& s) const;
   const float* layer_weight(int layer, int frame) const;
   const float* layer_weight_t(int layer, int frame) const;
-  void backward(int n, int frame, Scratch& s, const float* dout, float* grad, float* dwt) const;
+  void backward(int n, int frame, Scratch& s, const float* dout, float* grad, float* dwt, bool timed);
   void reduce_and_update(int tid, const double* rates, float* grads_out);
 
   Model model_;
