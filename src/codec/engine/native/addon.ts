@@ -26,7 +26,20 @@ export interface NativeNetwork {
     gradsOut: Float32Array | null,
   ): number;
   render(z: Float32Array, width: number, height: number, out: Float32Array): void;
+  /** Seconds per phase since the previous call (inner tile phases measured on thread 0). */
+  timings(): PhaseTimings;
   dispose(): void;
+}
+
+export interface PhaseTimings {
+  modulate: number;
+  tiles: number;
+  unmodulate: number;
+  update: number;
+  encode: number;
+  forward: number;
+  backward: number;
+  encodeBackward: number;
 }
 
 export interface NativeAddon {

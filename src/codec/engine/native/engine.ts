@@ -16,7 +16,7 @@ import {
   type PixelBatch,
   type TrainEngine,
 } from '../types.js';
-import { loadAddon, type NativeNetwork } from './addon.js';
+import { loadAddon, type NativeNetwork, type PhaseTimings } from './addon.js';
 import { GROUP_ORDER, type NativeLayout, nativeLayout, packParams, unpackParams } from './layout.js';
 
 export interface NativeEngineOptions extends EngineOptions {
@@ -90,6 +90,11 @@ export class NativeEngine implements TrainEngine {
     const out = new Float32Array(this.layout.total);
     this.live().read(which, out);
     return out;
+  }
+
+  /** Seconds per step phase since the previous call (see native/src/network.h), for benchmarks. */
+  phaseTimings(): PhaseTimings {
+    return this.live().timings();
   }
 
   async getParams(): Promise<ParamSet> {

@@ -1,5 +1,12 @@
 /** The `native` engine: fused C++ kernels for training (TrainEngine) and fast forward-only decoding. */
-export { type AddonLoad, addonPath, loadAddon, type NativeAddon, resetAddonCache } from './addon.js';
+export {
+  type AddonLoad,
+  addonPath,
+  loadAddon,
+  type NativeAddon,
+  type PhaseTimings,
+  resetAddonCache,
+} from './addon.js';
 export {
   NativeEngine,
   type NativeEngineOptions,
