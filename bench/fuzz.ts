@@ -11,9 +11,24 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createRng } from '../src/codec/util/random.js';
-import { ContainerError, initSegmentForChunk, mediaSegment, readInitSegment, readMediaSegment, writeLirnFile } from '../src/container/index.js';
+import {
+  ContainerError,
+  initSegmentForChunk,
+  mediaSegment,
+  readInitSegment,
+  readMediaSegment,
+  writeLirnFile,
+} from '../src/container/index.js';
 import { setReaderSizeProbe } from '../src/container/syntax.js';
-import { analyse, type Corpus, checkInput, MUTATION_KINDS, type MutationKind, mutate, type Outcome } from '../test/container/mutate.js';
+import {
+  analyse,
+  type Corpus,
+  checkInput,
+  MUTATION_KINDS,
+  type MutationKind,
+  mutate,
+  type Outcome,
+} from '../test/container/mutate.js';
 import { profileVector, smallVector } from '../test/container/vectors.js';
 
 interface Options {
@@ -59,7 +74,18 @@ function parseArgs(argv: string[]): Options {
 }
 
 function emptyStats(): Stats {
-  return { inputs: 0, outcomes: {}, byKind: {}, bugs: [], bugCount: 0, largestRatio: 0, largestRatioAt: -1, slowestMs: 0, slowestAt: -1, perCorpus: {} };
+  return {
+    inputs: 0,
+    outcomes: {},
+    byKind: {},
+    bugs: [],
+    bugCount: 0,
+    largestRatio: 0,
+    largestRatioAt: -1,
+    slowestMs: 0,
+    slowestAt: -1,
+    perCorpus: {},
+  };
 }
 
 function buildCorpora(): { corpora: Corpus[]; pieceHeader: ReturnType<typeof readInitSegment> } {
@@ -100,7 +126,11 @@ function runPiece(corpus: Corpus, input: Uint8Array, header: ReturnType<typeof r
  */
 const CORPUS_SCHEDULE = [1, 0, 2, 0, 3, 0, 0, 2, 0, 3, 0, 0, 2, 0, 3, 0];
 
-function inputFor(corpora: Corpus[], seed: number, index: number): { corpus: Corpus; kind: MutationKind; input: Uint8Array } {
+function inputFor(
+  corpora: Corpus[],
+  seed: number,
+  index: number,
+): { corpus: Corpus; kind: MutationKind; input: Uint8Array } {
   const rng = createRng(seed * 0x100000000 + index);
   const corpus = corpora[CORPUS_SCHEDULE[index % CORPUS_SCHEDULE.length]];
   const kind = MUTATION_KINDS[rng.int(MUTATION_KINDS.length)];
@@ -108,7 +138,12 @@ function inputFor(corpora: Corpus[], seed: number, index: number): { corpus: Cor
 }
 
 function runWorker(): void {
-  const { start, end, seed, progress } = workerData as { start: number; end: number; seed: number; progress: SharedArrayBuffer };
+  const { start, end, seed, progress } = workerData as {
+    start: number;
+    end: number;
+    seed: number;
+    progress: SharedArrayBuffer;
+  };
   const cursor = new Int32Array(progress);
   const { corpora, pieceHeader } = buildCorpora();
   let stats = emptyStats();
@@ -119,7 +154,8 @@ function runWorker(): void {
     const outcome = corpus.name.endsWith('file') ? checkInput(input) : runPiece(corpus, input, pieceHeader);
     const ms = performance.now() - t0;
     stats.inputs++;
-    const spent = (stats.perCorpus[corpus.name] ??= [0, 0]);
+    stats.perCorpus[corpus.name] ??= [0, 0];
+    const spent = stats.perCorpus[corpus.name];
     spent[0]++;
     spent[1] += ms;
     const key = outcome.kind === 'rejected' ? outcome.details : outcome.kind;
@@ -138,7 +174,12 @@ function runWorker(): void {
       stats.bugCount++;
       if (stats.bugs.length < 20) {
         const e = outcome.error as Error;
-        stats.bugs.push({ index: i, corpus: corpus.name, kind, message: `${e?.name}: ${e?.message} ${e?.stack?.split('\n')[1]?.trim() ?? ''}` });
+        stats.bugs.push({
+          index: i,
+          corpus: corpus.name,
+          kind,
+          message: `${e?.name}: ${e?.message} ${e?.stack?.split('\n')[1]?.trim() ?? ''}`,
+        });
       }
     }
     if (stats.inputs === 1000 || i === end - 1) {
@@ -155,7 +196,8 @@ function merge(into: Stats, s: Stats): void {
   for (const [k, v] of Object.entries(s.byKind)) into.byKind[k] = (into.byKind[k] ?? 0) + v;
   into.bugCount += s.bugCount;
   for (const [k, [n, ms]] of Object.entries(s.perCorpus)) {
-    const t = (into.perCorpus[k] ??= [0, 0]);
+    into.perCorpus[k] ??= [0, 0];
+    const t = into.perCorpus[k];
     t[0] += n;
     t[1] += ms;
   }
@@ -171,7 +213,13 @@ function merge(into: Stats, s: Stats): void {
 }
 
 /** Runs [start, end) in a worker; resolves with the index where a hang stopped it, or null when done. */
-function runRange(o: Options, start: number, end: number, total: Stats, onProgress: () => void): Promise<number | null> {
+function runRange(
+  o: Options,
+  start: number,
+  end: number,
+  total: Stats,
+  onProgress: () => void,
+): Promise<number | null> {
   const progress = new SharedArrayBuffer(8);
   const cursor = new Int32Array(progress);
   Atomics.store(cursor, 0, start);
@@ -181,17 +229,20 @@ function runRange(o: Options, start: number, end: number, total: Stats, onProgre
   return new Promise((resolve, reject) => {
     let last = -1;
     let since = performance.now();
-    const watchdog = setInterval(() => {
-      const now = Atomics.load(cursor, 0);
-      if (now !== last) {
-        last = now;
-        since = performance.now();
-      } else if (performance.now() - since > o.timeoutMs && Atomics.load(cursor, 1) === 0) {
-        clearInterval(watchdog);
-        void worker.terminate();
-        resolve(now);
-      }
-    }, Math.min(250, o.timeoutMs / 4));
+    const watchdog = setInterval(
+      () => {
+        const now = Atomics.load(cursor, 0);
+        if (now !== last) {
+          last = now;
+          since = performance.now();
+        } else if (performance.now() - since > o.timeoutMs && Atomics.load(cursor, 1) === 0) {
+          clearInterval(watchdog);
+          void worker.terminate();
+          resolve(now);
+        }
+      },
+      Math.min(250, o.timeoutMs / 4),
+    );
     worker.on('message', (s: Stats) => {
       merge(total, s);
       onProgress();
@@ -224,7 +275,9 @@ async function main(): Promise<void> {
     const now = performance.now();
     if (now - lastPrint < 10_000) return;
     lastPrint = now;
-    console.log(`… ${total.inputs} inputs, ${Math.round(total.inputs / ((now - t0) / 1000))}/s, bugs ${total.bugCount}, hangs ${hangs.length}`);
+    console.log(
+      `… ${total.inputs} inputs, ${Math.round(total.inputs / ((now - t0) / 1000))}/s, bugs ${total.bugCount}, hangs ${hangs.length}`,
+    );
   };
   let start = 0;
   while (start < o.count) {
@@ -235,14 +288,23 @@ async function main(): Promise<void> {
     start = stoppedAt + 1;
   }
   const seconds = (performance.now() - t0) / 1000;
-  console.log(`\nlirn container fuzz: ${total.inputs} inputs (seed ${o.seed}) in ${seconds.toFixed(1)} s = ${Math.round(total.inputs / seconds)} inputs/s`);
+  console.log(
+    `\nlirn container fuzz: ${total.inputs} inputs (seed ${o.seed}) in ${seconds.toFixed(1)} s = ${Math.round(total.inputs / seconds)} inputs/s`,
+  );
   console.log('mutations:', total.byKind);
-  for (const [k, [n, ms]] of Object.entries(total.perCorpus)) console.log(`  ${k}: ${n} inputs, ${(ms / n).toFixed(3)} ms each`);
+  for (const [k, [n, ms]] of Object.entries(total.perCorpus))
+    console.log(`  ${k}: ${n} inputs, ${(ms / n).toFixed(3)} ms each`);
   console.log('outcomes: ', total.outcomes);
-  console.log(`bugs (exceptions other than ContainerError, or accepted files that do not re-write): ${total.bugCount}`);
+  console.log(
+    `bugs (exceptions other than ContainerError, or accepted files that do not re-write): ${total.bugCount}`,
+  );
   for (const b of total.bugs) console.log(`  --only ${b.index} (${b.corpus}, ${b.kind}): ${b.message}`);
-  console.log(`hangs (> ${o.timeoutMs} ms): ${hangs.length}${hangs.length ? ` at ${hangs.slice(0, 20).join(', ')}` : ''}`);
-  console.log(`largest field-declared size / input size: ${total.largestRatio.toFixed(3)} (input ${total.largestRatioAt})`);
+  console.log(
+    `hangs (> ${o.timeoutMs} ms): ${hangs.length}${hangs.length ? ` at ${hangs.slice(0, 20).join(', ')}` : ''}`,
+  );
+  console.log(
+    `largest field-declared size / input size: ${total.largestRatio.toFixed(3)} (input ${total.largestRatioAt})`,
+  );
   console.log(`slowest input: ${total.slowestMs.toFixed(1)} ms (input ${total.slowestAt})`);
   process.exitCode = total.bugCount > 0 || hangs.length > 0 || total.largestRatio > 1 ? 1 : 0;
 }

@@ -106,7 +106,10 @@ export function boxSyntax(s: Syntax, b: Box, registry: BoxRegistry, depth = 0): 
       b.version = s.u8('version', b.version ?? 0);
       b.flags = s.u24('flags', b.flags ?? 0);
       if (def.versions && !def.versions.includes(b.version)) {
-        s.fail('unsupported', `version ${b.version} is not implemented (expected ${def.versions.join(' or ')})`);
+        s.fail(
+          'unsupported',
+          `version ${b.version} is not implemented (expected ${def.versions.join(' or ')})`,
+        );
       }
     }
     def.fields?.(s, b);
@@ -114,7 +117,8 @@ export function boxSyntax(s: Syntax, b: Box, registry: BoxRegistry, depth = 0): 
   }
 
   if (s.reading) {
-    if (s.remaining() !== 0) s.fail('bad-size', `${s.remaining()} bytes of the box payload are left unparsed`, start);
+    if (s.remaining() !== 0)
+      s.fail('bad-size', `${s.remaining()} bytes of the box payload are left unparsed`, start);
   } else {
     patchSize(s, b, start, form);
   }
@@ -126,11 +130,19 @@ function enterReadBox(s: Syntax, type: string, start: number, size: number, head
   const consumed = s.position() - start;
   const available = s.remaining() + consumed;
   s.enter(printableFourcc(type), start + Math.min(Math.max(size, consumed), available));
-  if (size < headerEnd - start) s.fail('bad-size', `box size ${size} is smaller than its header (${headerEnd - start} bytes)`, start);
-  if (size > available) s.fail('bad-size', `box size ${size} exceeds the ${available} bytes left in its container`, start);
+  if (size < headerEnd - start)
+    s.fail('bad-size', `box size ${size} is smaller than its header (${headerEnd - start} bytes)`, start);
+  if (size > available)
+    s.fail('bad-size', `box size ${size} exceeds the ${available} bytes left in its container`, start);
 }
 
-function childrenSyntax(s: Syntax, b: Box, mode: 'rest' | 'counted', registry: BoxRegistry, depth: number): void {
+function childrenSyntax(
+  s: Syntax,
+  b: Box,
+  mode: 'rest' | 'counted',
+  registry: BoxRegistry,
+  depth: number,
+): void {
   if (s.reading) {
     const children: Box[] = [];
     if (mode === 'counted') {

@@ -22,16 +22,27 @@ export function initSegmentForChunk(file: LirnHeader, k: number): Uint8Array {
 /** Media segment i, to be used with `initSegmentForChunk(file, file.segments[i].chunkIndex)`. */
 export function mediaSegment(file: LirnFile, segmentIndex: number): Uint8Array {
   const seg = file.segments[segmentIndex];
-  if (!seg) throw new RangeError(`segment ${segmentIndex} does not exist (the file has ${file.segments.length})`);
+  if (!seg)
+    throw new RangeError(`segment ${segmentIndex} does not exist (the file has ${file.segments.length})`);
   return writeMediaSegment(file, seg, seg.sequenceNumber ?? segmentIndex + 1, 1);
 }
 
 /** True when the piece starts with an `ftyp` box (an init segment); media segments start with moof/styp. */
 export function isInitSegment(piece: Uint8Array): boolean {
-  return piece.length >= 8 && piece[4] === 0x66 && piece[5] === 0x74 && piece[6] === 0x79 && piece[7] === 0x70;
+  return (
+    piece.length >= 8 && piece[4] === 0x66 && piece[5] === 0x74 && piece[6] === 0x79 && piece[7] === 0x70
+  );
 }
 
-const SAME_HEADER_FIELDS = ['majorBrand', 'minorVersion', 'timescale', 'sampleDuration', 'frameCount', 'displayWidth', 'displayHeight'] as const;
+const SAME_HEADER_FIELDS = [
+  'majorBrand',
+  'minorVersion',
+  'timescale',
+  'sampleDuration',
+  'frameCount',
+  'displayWidth',
+  'displayHeight',
+] as const;
 
 function joinFail(piece: number, message: string): never {
   throw new ContainerError('bad-value', `piece ${piece}`, 0, message);
@@ -46,28 +57,37 @@ export function joinHlsPieces(pieces: readonly Uint8Array[]): LirnFile {
   let current: LirnHeader | undefined;
   let chunkBase = 0;
   let nextFrame = 0;
-  pieces.forEach((piece, i) => {
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i];
     if (isInitSegment(piece)) {
       const h = readInitSegment(piece);
       if (!file) {
         file = { ...h, compatibleBrands: [...h.compatibleBrands], chunks: [], segments: [] };
         nextFrame = h.chunks[0].firstFrame;
       }
-      for (const key of SAME_HEADER_FIELDS) if (h[key] !== file[key]) joinFail(i, `${key} ${h[key]} differs from the first init segment's ${file[key]}`);
-      if (h.compatibleBrands.join() !== file.compatibleBrands.join()) joinFail(i, 'compatible brands differ from the first init segment');
+      for (const key of SAME_HEADER_FIELDS)
+        if (h[key] !== file[key])
+          joinFail(i, `${key} ${h[key]} differs from the first init segment's ${file[key]}`);
+      if (h.compatibleBrands.join() !== file.compatibleBrands.join())
+        joinFail(i, 'compatible brands differ from the first init segment');
       const last = file.chunks[file.chunks.length - 1];
-      if (last && h.chunks[0].firstFrame !== last.firstFrame + last.frameCount) joinFail(i, `chunk starts at frame ${h.chunks[0].firstFrame}, expected ${last.firstFrame + last.frameCount}`);
+      if (last && h.chunks[0].firstFrame !== last.firstFrame + last.frameCount)
+        joinFail(
+          i,
+          `chunk starts at frame ${h.chunks[0].firstFrame}, expected ${last.firstFrame + last.frameCount}`,
+        );
       chunkBase = file.chunks.length;
       file.chunks.push(...h.chunks);
       current = h;
-      return;
+      continue;
     }
-    if (!file || !current) return joinFail(i, 'a media segment comes before any init segment');
+    if (!file || !current) joinFail(i, 'a media segment comes before any init segment');
     const seg: LirnSegment = readMediaSegment(piece, current);
-    if (seg.firstFrame !== nextFrame) joinFail(i, `segment starts at frame ${seg.firstFrame}, expected ${nextFrame}`);
+    if (seg.firstFrame !== nextFrame)
+      joinFail(i, `segment starts at frame ${seg.firstFrame}, expected ${nextFrame}`);
     nextFrame += seg.samples.length;
     file.segments.push({ ...seg, chunkIndex: seg.chunkIndex + chunkBase });
-  });
+  }
   if (!file) throw new ContainerError('wrong-order', '', 0, 'no init segment among the pieces');
   return file;
 }

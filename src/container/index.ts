@@ -1,9 +1,9 @@
 /** The `lirn` ISO-BMFF container: public entry point (platform-neutral). */
-export { type Box, type BoxSizeForm, type OpaqueBox } from './box.js';
+export type { Box, BoxSizeForm, OpaqueBox } from './box.js';
 export { readBoxes, writeBoxes } from './box-io.js';
 export { ContainerError, type ContainerErrorDetails } from './errors.js';
 export { initSegmentForChunk, isInitSegment, joinHlsPieces, mediaSegment } from './hls.js';
-export { encodeLircPayload, decodeLircPayload, type ChunkConfiguration } from './lirc-payload.js';
+export { type ChunkConfiguration, decodeLircPayload, encodeLircPayload } from './lirc-payload.js';
 export {
   DEFAULT_COMPATIBLE_BRANDS,
   LIRN_BRAND,

@@ -28,12 +28,19 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsTyp
 
 export function encodeLircPayload(c: ChunkConfiguration): Uint8Array {
   // A copy as a plain Uint8Array: msgpackr returns a Buffer view into its reusable working buffer.
-  return new Uint8Array(packr.pack({ config: c.config, first_frame: c.firstFrame, frame_count: c.frameCount, ...c.extra }));
+  return new Uint8Array(
+    packr.pack({ config: c.config, first_frame: c.firstFrame, frame_count: c.frameCount, ...c.extra }),
+  );
 }
 
 function frameField(value: unknown, key: string, min: number, box: string, offset: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_FRAME_NUMBER) {
-    throw new ContainerError('bad-value', box, offset, `lirC '${key}' must be an integer in ${min}..${MAX_FRAME_NUMBER}, got ${String(value)}`);
+    throw new ContainerError(
+      'bad-value',
+      box,
+      offset,
+      `lirC '${key}' must be an integer in ${min}..${MAX_FRAME_NUMBER}, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -47,13 +54,19 @@ export function decodeLircPayload(data: Uint8Array, box: string, offset: number)
   try {
     map = unpackr.unpack(data) as Record<string, unknown>;
   } catch (e) {
-    throw new ContainerError('bad-value', box, offset, `lirC payload does not decode: ${(e as Error).message}`);
+    throw new ContainerError(
+      'bad-value',
+      box,
+      offset,
+      `lirC payload does not decode: ${(e as Error).message}`,
+    );
   }
   let config: ModelConfig;
   try {
     config = validateModelConfig(map.config);
   } catch (e) {
-    if (e instanceof ModelError) throw new ContainerError('bad-value', box, offset, `lirC model configuration: ${e.message}`);
+    if (e instanceof ModelError)
+      throw new ContainerError('bad-value', box, offset, `lirC model configuration: ${e.message}`);
     throw e;
   }
   const extra: Record<string, unknown> = {};

@@ -22,7 +22,8 @@ function fail(c: Cursor, at: number, details: ContainerErrorDetails, message: st
 }
 
 function need(c: Cursor, n: number, what: string): number {
-  if (n > c.data.length - c.pos) fail(c, c.pos, 'truncated', `${what} needs ${n} bytes, ${c.data.length - c.pos} remain`);
+  if (n > c.data.length - c.pos)
+    fail(c, c.pos, 'truncated', `${what} needs ${n} bytes, ${c.data.length - c.pos} remain`);
   const p = c.pos;
   c.pos += n;
   return p;
@@ -92,7 +93,12 @@ function value(c: Cursor, depth: number): string | undefined {
     case 0xdf:
       return container(c, length(c, 4, 'map32 count'), 2, depth, at);
     default:
-      return fail(c, at, 'bad-value', `type byte 0x${t.toString(16)} (bin, ext or reserved) is not allowed here`);
+      return fail(
+        c,
+        at,
+        'bad-value',
+        `type byte 0x${t.toString(16)} (bin, ext or reserved) is not allowed here`,
+      );
   }
 }
 
@@ -100,14 +106,20 @@ function value(c: Cursor, depth: number): string | undefined {
 function container(c: Cursor, count: number, itemsPerEntry: 1 | 2, depth: number, at: number): undefined {
   if (depth >= MSGPACK_MAX_DEPTH) fail(c, at, 'limit-exceeded', `nested deeper than ${MSGPACK_MAX_DEPTH}`);
   if (count * itemsPerEntry > c.data.length - c.pos) {
-    fail(c, at, 'limit-exceeded', `count ${count} needs at least ${count * itemsPerEntry} bytes, ${c.data.length - c.pos} remain`);
+    fail(
+      c,
+      at,
+      'limit-exceeded',
+      `count ${count} needs at least ${count * itemsPerEntry} bytes, ${c.data.length - c.pos} remain`,
+    );
   }
   for (let i = 0; i < count; i++) {
     if (itemsPerEntry === 2) {
       const keyAt = c.pos;
       const key = value(c, depth + 1);
       if (key === undefined) fail(c, keyAt, 'bad-value', 'map key is not a string');
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') fail(c, keyAt, 'bad-value', `map key '${key}' is not allowed`);
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype')
+        fail(c, keyAt, 'bad-value', `map key '${key}' is not allowed`);
     }
     value(c, depth + 1);
   }
@@ -119,7 +131,13 @@ function container(c: Cursor, count: number, itemsPerEntry: 1 | 2, depth: number
  * well-formed MessagePack map within the limits above.
  */
 export function checkMessagePackMap(data: Uint8Array, box: string, base: number): void {
-  const c: Cursor = { data, view: new DataView(data.buffer, data.byteOffset, data.byteLength), pos: 0, box, base };
+  const c: Cursor = {
+    data,
+    view: new DataView(data.buffer, data.byteOffset, data.byteLength),
+    pos: 0,
+    box,
+    base,
+  };
   const t = data.length > 0 ? data[0] : -1;
   if (!((t & 0xf0) === 0x80 || t === 0xde || t === 0xdf)) fail(c, 0, 'bad-value', 'payload is not a map');
   value(c, 0);

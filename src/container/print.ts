@@ -52,7 +52,10 @@ export function formatFields(fields: readonly PrintedField[], options: PrintOpti
     let j = i + 1;
     while (j < fields.length && fields[j].name === f.name && fields[j].box === f.box) j++;
     const run = fields.slice(i, j).map((x) => x.value);
-    const runLines = run.length > FOLD_AFTER ? [`${f.name}[${run.length}] = ${run.slice(0, 3).join(', ')}, … ${run[run.length - 1]}`] : run.map((v) => `${f.name} = ${v}`);
+    const runLines =
+      run.length > FOLD_AFTER
+        ? [`${f.name}[${run.length}] = ${run.slice(0, 3).join(', ')}, … ${run[run.length - 1]}`]
+        : run.map((v) => `${f.name} = ${v}`);
     for (const line of runLines) {
       if (shown < max) {
         lines.push(indent + line);

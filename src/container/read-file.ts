@@ -29,7 +29,14 @@ import type { StcoBox, StscBox, StszBox, SttsBox } from './boxes/sample-tables.j
 import type { TkhdBox } from './boxes/tkhd.js';
 import { ContainerError, type ContainerErrorDetails } from './errors.js';
 import { decodeLircPayload } from './lirc-payload.js';
-import { LIRN_BRAND, TRACK_ID, type LirnChunk, type LirnFile, type LirnHeader, type LirnSegment } from './lirn-file.js';
+import {
+  LIRN_BRAND,
+  type LirnChunk,
+  type LirnFile,
+  type LirnHeader,
+  type LirnSegment,
+  TRACK_ID,
+} from './lirn-file.js';
 import { LIRN_BOXES } from './registry.js';
 
 function fail(b: Box, path: string, details: ContainerErrorDetails, message: string): never {
@@ -59,13 +66,16 @@ function pick(parent: Box, path: string, expected: ReadonlyArray<readonly [strin
       continue;
     }
     const childPath = `${path}/${child.type}`;
-    if (index === last) fail(child, childPath, 'wrong-order', `'${child.type}' appears twice in '${parent.type}'`);
-    if (index < last) fail(child, childPath, 'wrong-order', `'${child.type}' comes after '${expected[last][0]}'`);
+    if (index === last)
+      fail(child, childPath, 'wrong-order', `'${child.type}' appears twice in '${parent.type}'`);
+    if (index < last)
+      fail(child, childPath, 'wrong-order', `'${child.type}' comes after '${expected[last][0]}'`);
     last = index;
     found.set(child.type, child);
   }
   for (const [type, want] of expected) {
-    if (want === 'one' && !found.has(type)) fail(parent, path, 'wrong-order', `required box '${type}' is missing`);
+    if (want === 'one' && !found.has(type))
+      fail(parent, path, 'wrong-order', `required box '${type}' is missing`);
   }
   return { found, others };
 }
@@ -78,7 +88,12 @@ const STBL = 'moov/trak/mdia/minf/stbl';
 
 function readHeader(ftyp: FtypBox, moov: Box): LirnHeader {
   if (ftyp.major_brand !== LIRN_BRAND && !ftyp.compatible_brands.includes(LIRN_BRAND)) {
-    fail(ftyp, 'ftyp', 'unsupported', `neither major_brand '${ftyp.major_brand}' nor a compatible brand is '${LIRN_BRAND}'`);
+    fail(
+      ftyp,
+      'ftyp',
+      'unsupported',
+      `neither major_brand '${ftyp.major_brand}' nor a compatible brand is '${LIRN_BRAND}'`,
+    );
   }
   const m = pick(moov, 'moov', [
     ['mvhd', 'one'],
@@ -90,7 +105,8 @@ function readHeader(ftyp: FtypBox, moov: Box): LirnHeader {
     ['mdia', 'one'],
   ]);
   const tkhd = get<TkhdBox>(trak, 'tkhd');
-  if (tkhd.track_ID !== TRACK_ID) fail(tkhd, 'moov/trak/tkhd', 'unsupported', `track_ID ${tkhd.track_ID} is not ${TRACK_ID}`);
+  if (tkhd.track_ID !== TRACK_ID)
+    fail(tkhd, 'moov/trak/tkhd', 'unsupported', `track_ID ${tkhd.track_ID} is not ${TRACK_ID}`);
   const mdia = pick(get(trak, 'mdia'), 'moov/trak/mdia', [
     ['mdhd', 'one'],
     ['hdlr', 'one'],
@@ -98,7 +114,8 @@ function readHeader(ftyp: FtypBox, moov: Box): LirnHeader {
   ]);
   const mdhd = get<MdhdBox>(mdia, 'mdhd');
   const hdlr = get<HdlrBox>(mdia, 'hdlr');
-  if (hdlr.handler_type !== 'vide') fail(hdlr, 'moov/trak/mdia/hdlr', 'unsupported', `handler_type '${hdlr.handler_type}' is not 'vide'`);
+  if (hdlr.handler_type !== 'vide')
+    fail(hdlr, 'moov/trak/mdia/hdlr', 'unsupported', `handler_type '${hdlr.handler_type}' is not 'vide'`);
   const minf = pick(get(mdia, 'minf'), 'moov/trak/mdia/minf', [
     ['vmhd', 'one'],
     ['dinf', 'one'],
@@ -107,8 +124,13 @@ function readHeader(ftyp: FtypBox, moov: Box): LirnHeader {
   const dinf = pick(get(minf, 'dinf'), 'moov/trak/mdia/minf/dinf', [['dref', 'one']]);
   const dref = get<DrefBox>(dinf, 'dref');
   const url = dref.children?.[0];
-  if (!url || url.type !== 'url ' || ((url.flags ?? 0) & URL_SELF_CONTAINED) === 0) {
-    fail(dref, 'moov/trak/mdia/minf/dinf/dref', 'unsupported', "the first data reference is not a self-contained 'url '");
+  if (url?.type !== 'url ' || ((url.flags ?? 0) & URL_SELF_CONTAINED) === 0) {
+    fail(
+      dref,
+      'moov/trak/mdia/minf/dinf/dref',
+      'unsupported',
+      "the first data reference is not a self-contained 'url '",
+    );
   }
   const stbl = pick(get(minf, 'stbl'), STBL, [
     ['stsd', 'one'],
@@ -124,16 +146,27 @@ function readHeader(ftyp: FtypBox, moov: Box): LirnHeader {
     ['trex', 'one'],
   ]);
   const trex = get<TrexBox>(mvex, 'trex');
-  if (trex.track_ID !== TRACK_ID) fail(trex, 'moov/mvex/trex', 'bad-value', `track_ID ${trex.track_ID} is not ${TRACK_ID}`);
+  if (trex.track_ID !== TRACK_ID)
+    fail(trex, 'moov/mvex/trex', 'bad-value', `track_ID ${trex.track_ID} is not ${TRACK_ID}`);
   if (trex.default_sample_description_index !== 1) {
-    fail(trex, 'moov/mvex/trex', 'unsupported', `default_sample_description_index ${trex.default_sample_description_index} is not 1`);
+    fail(
+      trex,
+      'moov/mvex/trex',
+      'unsupported',
+      `default_sample_description_index ${trex.default_sample_description_index} is not 1`,
+    );
   }
   const sampleDuration = trex.default_sample_duration;
   if (sampleDuration < 1) fail(trex, 'moov/mvex/trex', 'bad-value', 'default_sample_duration = 0');
   if (mdhd.timescale < 1) fail(mdhd, 'moov/trak/mdia/mdhd', 'bad-value', 'timescale = 0');
   const frameCount = mdhd.duration / sampleDuration;
   if (!Number.isInteger(frameCount) || frameCount < 1) {
-    fail(mdhd, 'moov/trak/mdia/mdhd', 'bad-value', `duration ${mdhd.duration} is not a positive multiple of the sample duration ${sampleDuration}`);
+    fail(
+      mdhd,
+      'moov/trak/mdia/mdhd',
+      'bad-value',
+      `duration ${mdhd.duration} is not a positive multiple of the sample duration ${sampleDuration}`,
+    );
   }
   if (tkhd.width % 0x10000 !== 0 || tkhd.height % 0x10000 !== 0) {
     fail(tkhd, 'moov/trak/tkhd', 'bad-value', 'width and height must be whole pixels');
@@ -147,10 +180,19 @@ function readHeader(ftyp: FtypBox, moov: Box): LirnHeader {
     const c = chunks[k];
     const expectedFirst = k === 0 ? c.firstFrame : chunks[k - 1].firstFrame + chunks[k - 1].frameCount;
     if (c.firstFrame !== expectedFirst || c.firstFrame + c.frameCount > frameCount) {
-      fail(entries[k], `${STBL}/stsd/lirn`, 'bad-value', `chunk ${k} covers frames ${c.firstFrame}..${c.firstFrame + c.frameCount - 1}, expected to start at ${expectedFirst} and end before ${frameCount}`);
+      fail(
+        entries[k],
+        `${STBL}/stsd/lirn`,
+        'bad-value',
+        `chunk ${k} covers frames ${c.firstFrame}..${c.firstFrame + c.frameCount - 1}, expected to start at ${expectedFirst} and end before ${frameCount}`,
+      );
     }
   }
-  const ftypFields = { majorBrand: ftyp.major_brand, minorVersion: ftyp.minor_version, compatibleBrands: ftyp.compatible_brands };
+  const ftypFields = {
+    majorBrand: ftyp.major_brand,
+    minorVersion: ftyp.minor_version,
+    compatibleBrands: ftyp.compatible_brands,
+  };
   return {
     ...ftypFields,
     timescale: mdhd.timescale,
@@ -168,20 +210,32 @@ function checkEmptySampleTables(stbl: Picked): void {
     get<StscBox>(stbl, 'stsc').entries.length > 0 ||
     get<StszBox>(stbl, 'stsz').sample_count > 0 ||
     get<StcoBox>(stbl, 'stco').chunk_offset.length > 0;
-  if (nonEmpty) fail(get(stbl, 'stts'), `${STBL}/stts`, 'unsupported', 'samples outside movie fragments (sample tables must be empty)');
+  if (nonEmpty)
+    fail(
+      get(stbl, 'stts'),
+      `${STBL}/stts`,
+      'unsupported',
+      'samples outside movie fragments (sample tables must be empty)',
+    );
 }
 
 function readChunk(entry: Box, path: string, dataReferences: number): LirnChunk {
   if (entry.type !== 'lirn') fail(entry, path, 'unsupported', `sample entry '${entry.type}' is not 'lirn'`);
   const e = entry as LirnSampleEntry;
   if (e.data_reference_index < 1 || e.data_reference_index > dataReferences) {
-    fail(e, path, 'bad-value', `data_reference_index ${e.data_reference_index} does not name a data reference`);
+    fail(
+      e,
+      path,
+      'bad-value',
+      `data_reference_index ${e.data_reference_index} does not name a data reference`,
+    );
   }
   for (const [name, v] of [
     ['width', e.width],
     ['height', e.height],
   ] as const) {
-    if (v < 1 || v > MAX_DIMENSION) fail(e, path, 'bad-value', `${name} = ${v} is outside 1..${MAX_DIMENSION}`);
+    if (v < 1 || v > MAX_DIMENSION)
+      fail(e, path, 'bad-value', `${name} = ${v} is outside 1..${MAX_DIMENSION}`);
   }
   const p = pick(e, path, [
     ['lirC', 'one'],
@@ -194,7 +248,12 @@ function readChunk(entry: Box, path: string, dataReferences: number): LirnChunk 
   const conf = decodeLircPayload(lirC.data, `${path}/lirC`, payloadOffset);
   const lirL = get<LirlBox>(p, 'lirL');
   if (lirL.coding.dim !== conf.config.latent.dim) {
-    fail(lirL, `${path}/lirL`, 'bad-value', `latent_dim ${lirL.coding.dim} ≠ the model's latent dim ${conf.config.latent.dim}`);
+    fail(
+      lirL,
+      `${path}/lirL`,
+      'bad-value',
+      `latent_dim ${lirL.coding.dim} ≠ the model's latent dim ${conf.config.latent.dim}`,
+    );
   }
   const chunk: LirnChunk = {
     width: e.width,
@@ -227,17 +286,34 @@ function readFragment(h: LirnHeader, moof: Box, mdat: MdatBox): LirnSegment {
   const tfhdPath = 'moof/traf/tfhd';
   const trunPath = 'moof/traf/trun';
   const flags = tfhd.flags ?? 0;
-  if (tfhd.track_ID !== TRACK_ID) fail(tfhd, tfhdPath, 'bad-value', `track_ID ${tfhd.track_ID} is not the lirn track (${TRACK_ID})`);
+  if (tfhd.track_ID !== TRACK_ID)
+    fail(tfhd, tfhdPath, 'bad-value', `track_ID ${tfhd.track_ID} is not the lirn track (${TRACK_ID})`);
   if (flags & TFHD_BASE_DATA_OFFSET || !(flags & TFHD_DEFAULT_BASE_IS_MOOF)) {
-    fail(tfhd, tfhdPath, 'unsupported', 'sample data must be addressed relative to the moof (default-base-is-moof, no base_data_offset)');
+    fail(
+      tfhd,
+      tfhdPath,
+      'unsupported',
+      'sample data must be addressed relative to the moof (default-base-is-moof, no base_data_offset)',
+    );
   }
   if (tfhd.default_sample_duration !== undefined && tfhd.default_sample_duration !== h.sampleDuration) {
-    fail(tfhd, tfhdPath, 'bad-value', `default_sample_duration ${tfhd.default_sample_duration} ≠ ${h.sampleDuration}`);
+    fail(
+      tfhd,
+      tfhdPath,
+      'bad-value',
+      `default_sample_duration ${tfhd.default_sample_duration} ≠ ${h.sampleDuration}`,
+    );
   }
   const sdi = tfhd.sample_description_index ?? 1;
   const chunkIndex = sdi - 1;
   const chunk = h.chunks[chunkIndex];
-  if (!chunk) fail(tfhd, tfhdPath, 'bad-value', `sample_description_index ${sdi} names no sample entry (there are ${h.chunks.length})`);
+  if (!chunk)
+    fail(
+      tfhd,
+      tfhdPath,
+      'bad-value',
+      `sample_description_index ${sdi} names no sample entry (there are ${h.chunks.length})`,
+    );
 
   const trunFlags = trun.flags ?? 0;
   if (!(trunFlags & TRUN_DATA_OFFSET) || !(trunFlags & TRUN_SAMPLE_SIZE)) {
@@ -247,15 +323,26 @@ function readFragment(h: LirnHeader, moof: Box, mdat: MdatBox): LirnSegment {
   let total = 0;
   for (const s of trun.samples) {
     if (s.sample_duration !== undefined && s.sample_duration !== h.sampleDuration) {
-      fail(trun, trunPath, 'bad-value', `sample_duration ${s.sample_duration} ≠ ${h.sampleDuration} (frames have one duration)`);
+      fail(
+        trun,
+        trunPath,
+        'bad-value',
+        `sample_duration ${s.sample_duration} ≠ ${h.sampleDuration} (frames have one duration)`,
+      );
     }
     total += s.sample_size ?? 0;
   }
   const mdatPayloadStart = (mdat.offset ?? 0) + (mdat.size ?? 0) - mdat.data.length;
   if ((moof.offset ?? 0) + (trun.data_offset ?? 0) !== mdatPayloadStart) {
-    fail(trun, trunPath, 'bad-value', `data_offset ${trun.data_offset} does not point at the start of the following mdat's data`);
+    fail(
+      trun,
+      trunPath,
+      'bad-value',
+      `data_offset ${trun.data_offset} does not point at the start of the following mdat's data`,
+    );
   }
-  if (total !== mdat.data.length) fail(mdat, 'mdat', 'bad-size', `holds ${mdat.data.length} bytes but the samples need ${total}`);
+  if (total !== mdat.data.length)
+    fail(mdat, 'mdat', 'bad-size', `holds ${mdat.data.length} bytes but the samples need ${total}`);
   const samples: Uint8Array[] = [];
   let at = 0;
   for (const s of trun.samples) {
@@ -266,10 +353,20 @@ function readFragment(h: LirnHeader, moof: Box, mdat: MdatBox): LirnSegment {
 
   const firstFrame = tfdt.baseMediaDecodeTime / h.sampleDuration;
   if (!Number.isInteger(firstFrame)) {
-    fail(tfdt, 'moof/traf/tfdt', 'bad-value', `baseMediaDecodeTime ${tfdt.baseMediaDecodeTime} is not a whole frame`);
+    fail(
+      tfdt,
+      'moof/traf/tfdt',
+      'bad-value',
+      `baseMediaDecodeTime ${tfdt.baseMediaDecodeTime} is not a whole frame`,
+    );
   }
   if (firstFrame < chunk.firstFrame || firstFrame + samples.length > chunk.firstFrame + chunk.frameCount) {
-    fail(tfdt, 'moof/traf/tfdt', 'bad-value', `frames ${firstFrame}..${firstFrame + samples.length - 1} are outside the chunk's frames ${chunk.firstFrame}..${chunk.firstFrame + chunk.frameCount - 1}`);
+    fail(
+      tfdt,
+      'moof/traf/tfdt',
+      'bad-value',
+      `frames ${firstFrame}..${firstFrame + samples.length - 1} are outside the chunk's frames ${chunk.firstFrame}..${chunk.firstFrame + chunk.frameCount - 1}`,
+    );
   }
   return {
     chunkIndex,
@@ -296,11 +393,13 @@ function splitTopLevel(boxes: readonly Box[]): TopLevel {
     if (pendingMoof && b.type !== 'mdat') order(`'moof' must be followed by its 'mdat', found '${b.type}'`);
     switch (b.type) {
       case 'ftyp':
-        if (top.ftyp || top.moov || top.fragments.length > 0) order("'ftyp' must be the first box and appear once");
+        if (top.ftyp || top.moov || top.fragments.length > 0)
+          order("'ftyp' must be the first box and appear once");
         top.ftyp = b as FtypBox;
         break;
       case 'moov':
-        if (top.moov || top.fragments.length > 0) order("'moov' must appear once, before the movie fragments");
+        if (top.moov || top.fragments.length > 0)
+          order("'moov' must appear once, before the movie fragments");
         top.moov = b;
         break;
       case 'moof':
@@ -337,8 +436,10 @@ export function readLirnFile(bytes: Uint8Array): LirnFile {
   let lastSequence = 0;
   for (const [moof, mdat] of top.fragments) {
     const seg = readFragment(header, moof, mdat);
-    if (seg.firstFrame !== nextFrame) fail(moof, 'moof', 'bad-value', `segment starts at frame ${seg.firstFrame}, expected ${nextFrame}`);
-    if ((seg.sequenceNumber ?? 0) <= lastSequence) fail(moof, 'moof/mfhd', 'bad-value', `sequence_number ${seg.sequenceNumber} does not increase`);
+    if (seg.firstFrame !== nextFrame)
+      fail(moof, 'moof', 'bad-value', `segment starts at frame ${seg.firstFrame}, expected ${nextFrame}`);
+    if ((seg.sequenceNumber ?? 0) <= lastSequence)
+      fail(moof, 'moof/mfhd', 'bad-value', `sequence_number ${seg.sequenceNumber} does not increase`);
     lastSequence = seg.sequenceNumber ?? 0;
     nextFrame += seg.samples.length;
     segments.push(seg);
@@ -350,7 +451,8 @@ export function readLirnFile(bytes: Uint8Array): LirnFile {
 export function readInitSegment(bytes: Uint8Array): LirnHeader {
   const boxes = readBoxes(bytes);
   const top = splitTopLevel(boxes);
-  if (top.fragments.length > 0) fail(top.fragments[0][0], 'moof', 'wrong-order', 'an init segment has no movie fragments');
+  if (top.fragments.length > 0)
+    fail(top.fragments[0][0], 'moof', 'wrong-order', 'an init segment has no movie fragments');
   return readHeaderBoxes(top);
 }
 
@@ -363,7 +465,13 @@ export function readMediaSegment(bytes: Uint8Array, header: LirnHeader): LirnSeg
   const top = splitTopLevel(boxes);
   const stray = top.ftyp ?? top.moov;
   if (stray) fail(stray, stray.type, 'wrong-order', `a media segment has no '${stray.type}'`);
-  if (top.fragments.length !== 1) fail(FILE_START, '', 'wrong-order', `a media segment holds one moof + mdat, found ${top.fragments.length}`);
+  if (top.fragments.length !== 1)
+    fail(
+      FILE_START,
+      '',
+      'wrong-order',
+      `a media segment holds one moof + mdat, found ${top.fragments.length}`,
+    );
   const [moof, mdat] = top.fragments[0];
   return readFragment(header, moof, mdat);
 }

@@ -4,12 +4,12 @@
  */
 import { type BoxDefinition, type BoxRegistry, defineBox } from './box.js';
 import { dref, url } from './boxes/dref.js';
-import { ftyp } from './boxes/ftyp.js';
 import { mdat, mfhd, tfdt, tfhd, trun } from './boxes/fragment.js';
+import { ftyp } from './boxes/ftyp.js';
 import { hdlr } from './boxes/hdlr.js';
 import { lirC } from './boxes/lirc.js';
-import { lirL, lirW } from './boxes/lirw.js';
 import { lirn } from './boxes/lirn.js';
+import { lirL, lirW } from './boxes/lirw.js';
 import { mdhd } from './boxes/mdhd.js';
 import { mehd, trex } from './boxes/mvex.js';
 import { mvhd } from './boxes/mvhd.js';

@@ -130,7 +130,8 @@ export class ReadSyntax extends BaseSyntax implements Syntax {
   enter(box: string, end?: number): void {
     this.pathStack.push(box);
     const e = end ?? this.end();
-    if (e > this.end() || e < this.pos) this.fail('bad-size', `box ends at ${e}, outside its container (${this.end()})`);
+    if (e > this.end() || e < this.pos)
+      this.fail('bad-size', `box ends at ${e}, outside its container (${this.end()})`);
     this.ends.push(e);
   }
 
@@ -181,7 +182,7 @@ export class ReadSyntax extends BaseSyntax implements Syntax {
         this.bitCount = 8;
       }
       // Take as many bits as the current byte still holds (up to 8 at once).
-      const take = left < this.bitCount ? left : this.bitCount;
+      const take = Math.min(left, this.bitCount);
       this.bitCount -= take;
       v = v * (1 << take) + ((this.bitBuffer >> this.bitCount) & ((1 << take) - 1));
       left -= take;
@@ -237,7 +238,10 @@ export class ReadSyntax extends BaseSyntax implements Syntax {
     const n = bits === 8 ? this.u8(name) : bits === 16 ? this.u16(name) : this.u32(name);
     if (n * minItemBytes > this.remaining()) {
       this.pos -= bits / 8;
-      this.fail('limit-exceeded', `${name} = ${n} needs at least ${n * minItemBytes} bytes, ${this.remaining() - bits / 8} remain`);
+      this.fail(
+        'limit-exceeded',
+        `${name} = ${n} needs at least ${n * minItemBytes} bytes, ${this.remaining() - bits / 8} remain`,
+      );
     }
     if (sizeProbe) sizeProbe(n);
     return n;
@@ -386,21 +390,24 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
     }
   }
   fourcc(name: string, v?: string): string {
-    if (v === undefined || v.length !== 4) this.fail('bad-value', `cannot write ${name} = '${v}': not a fourcc`);
+    if (v === undefined || v.length !== 4)
+      this.fail('bad-value', `cannot write ${name} = '${v}': not a fourcc`);
     const p = this.grow(4);
     for (let i = 0; i < 4; i++) this.buf[p + i] = v.charCodeAt(i) & 0xff;
     this.record(name, v);
     return v;
   }
   bytes(name: string, length: number, v?: Uint8Array): Uint8Array {
-    if (!v || v.length !== length) this.fail('bad-value', `${name}: expected ${length} bytes, got ${v?.length}`);
+    if (!v || v.length !== length)
+      this.fail('bad-value', `${name}: expected ${length} bytes, got ${v?.length}`);
     const p = this.grow(length); // grow() may replace this.buf, so it must run before this.buf is read
     this.buf.set(v, p);
     this.record(name, v);
     return v;
   }
   cstring(name: string, v?: string): string {
-    if (v === undefined || v.includes('\0')) this.fail('bad-value', `${name}: cannot write ${JSON.stringify(v)}`);
+    if (v === undefined || v.includes('\0'))
+      this.fail('bad-value', `${name}: cannot write ${JSON.stringify(v)}`);
     const enc = TEXT_ENCODER.encode(v);
     const p = this.grow(enc.length + 1);
     this.buf.set(enc, p);
@@ -410,7 +417,8 @@ export class WriteSyntax extends BaseSyntax implements Syntax {
   }
   pstring(name: string, fieldBytes: number, v?: string): string {
     const enc = v === undefined ? undefined : TEXT_ENCODER.encode(v);
-    if (!enc || enc.length > fieldBytes - 1) this.fail('bad-value', `${name}: cannot write ${JSON.stringify(v)} in ${fieldBytes} bytes`);
+    if (!enc || enc.length > fieldBytes - 1)
+      this.fail('bad-value', `${name}: cannot write ${JSON.stringify(v)} in ${fieldBytes} bytes`);
     const p = this.grow(fieldBytes);
     this.buf.fill(0, p, p + fieldBytes);
     this.buf[p] = enc.length;
@@ -443,7 +451,13 @@ export class PrintSyntax extends WriteSyntax {
     let value: string;
     if (v instanceof Uint8Array) value = `<${v.length} bytes>`;
     else value = String(v);
-    this.fields.push({ depth: this.pathStack.length, box: this.path(), name, value, offset: this.fieldStart });
+    this.fields.push({
+      depth: this.pathStack.length,
+      box: this.path(),
+      name,
+      value,
+      offset: this.fieldStart,
+    });
   }
   /** Patched values (box sizes) replace the placeholder recorded for the field at that offset. */
   override patchU32(at: number, v: number): void {

@@ -67,8 +67,10 @@ describe('truncation', () => {
     const init = initSegmentForChunk(file, 0);
     const header = readInitSegment(init);
     const media = mediaSegment(file, 0);
-    for (let cut = 0; cut < init.length; cut++) expect(() => readInitSegment(init.subarray(0, cut))).toThrow(ContainerError);
-    for (let cut = 0; cut < media.length; cut++) expect(() => readMediaSegment(media.subarray(0, cut), header)).toThrow(ContainerError);
+    for (let cut = 0; cut < init.length; cut++)
+      expect(() => readInitSegment(init.subarray(0, cut))).toThrow(ContainerError);
+    for (let cut = 0; cut < media.length; cut++)
+      expect(() => readMediaSegment(media.subarray(0, cut), header)).toThrow(ContainerError);
   });
 });
 
@@ -115,7 +117,11 @@ describe('corrupted fields', () => {
   it('rejects a box smaller than its header and a payload left unparsed', () => {
     const input = bytes.slice();
     new DataView(input.buffer).setUint32(24, 4);
-    expect(errorOf(() => readLirnFile(input))).toMatchObject({ details: 'bad-size', box: 'moov', offset: 24 });
+    expect(errorOf(() => readLirnFile(input))).toMatchObject({
+      details: 'bad-size',
+      box: 'moov',
+      offset: 24,
+    });
     const boxes = readBoxes(bytes);
     const mfhd = child(boxes, ['moov', 'mvex', 'trex']);
     const extended = writeBoxes(boxes).slice();
@@ -125,8 +131,13 @@ describe('corrupted fields', () => {
     grown.set(extended.subarray(0, end));
     grown.set(extended.subarray(end), end + 4);
     const view = new DataView(grown.buffer);
-    for (const at of [24, child(boxes, ['moov', 'mvex']).offset ?? 0, mfhd.offset ?? 0]) view.setUint32(at, view.getUint32(at) + 4);
-    expect(errorOf(() => readLirnFile(grown))).toMatchObject({ details: 'bad-size', box: 'moov/mvex/trex', offset: mfhd.offset });
+    for (const at of [24, child(boxes, ['moov', 'mvex']).offset ?? 0, mfhd.offset ?? 0])
+      view.setUint32(at, view.getUint32(at) + 4);
+    expect(errorOf(() => readLirnFile(grown))).toMatchObject({
+      details: 'bad-size',
+      box: 'moov/mvex/trex',
+      offset: mfhd.offset,
+    });
   });
 });
 
@@ -141,7 +152,11 @@ describe('box order and required boxes', () => {
     const swapped = mutated((b) => child(b, ['moov']).children?.reverse());
     const moovKids = readBoxes(swapped)[1].children ?? [];
     // reversed: mvex, trak, mvhd — trak is the first box out of order
-    expect(errorOf(() => readLirnFile(swapped))).toMatchObject({ details: 'wrong-order', box: 'moov/trak', offset: moovKids[1].offset });
+    expect(errorOf(() => readLirnFile(swapped))).toMatchObject({
+      details: 'wrong-order',
+      box: 'moov/trak',
+      offset: moovKids[1].offset,
+    });
 
     const twice = mutated((b) => {
       const trak = child(b, ['moov', 'trak']);
@@ -154,7 +169,11 @@ describe('box order and required boxes', () => {
       entry.children = entry.children?.filter((x) => x.type !== 'lirW');
     });
     const entry = child(readBoxes(noWeights), ['moov', 'trak', 'mdia', 'minf', 'stbl', 'stsd', 'lirn']);
-    expect(errorOf(() => readLirnFile(noWeights))).toMatchObject({ details: 'wrong-order', box: 'moov/trak/mdia/minf/stbl/stsd/lirn', offset: entry.offset });
+    expect(errorOf(() => readLirnFile(noWeights))).toMatchObject({
+      details: 'wrong-order',
+      box: 'moov/trak/mdia/minf/stbl/stsd/lirn',
+      offset: entry.offset,
+    });
 
     const ftypLast = mutated((b) => b.push(b.shift() as Box));
     expect(errorOf(() => readLirnFile(ftypLast))).toMatchObject({ details: 'wrong-order', box: 'ftyp' });
@@ -265,7 +284,11 @@ describe('opaque boxes', () => {
     entry.children?.push({ type: 'uuid', usertype, data: new Uint8Array([9, 9]) } as OpaqueBox);
     const out = writeBoxes(boxes);
     const parsed = readLirnFile(out);
-    expect(parsed.chunks[0].extraBoxes?.[0]).toMatchObject({ type: 'uuid', usertype, data: new Uint8Array([9, 9]) });
+    expect(parsed.chunks[0].extraBoxes?.[0]).toMatchObject({
+      type: 'uuid',
+      usertype,
+      data: new Uint8Array([9, 9]),
+    });
     expect(writeLirnFile(parsed)).toEqual(out);
   });
 });

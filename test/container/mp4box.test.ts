@@ -1,7 +1,7 @@
 import { BoxParser, createFile, FullBox, Log, MP4BoxBuffer, VisualSampleEntry } from 'mp4box';
 import { describe, expect, it } from 'vitest';
-import { decodeLircPayload } from '../../src/container/lirc-payload.js';
 import { writeLirnFile } from '../../src/container/index.js';
+import { decodeLircPayload } from '../../src/container/lirc-payload.js';
 import { smallVector } from './vectors.js';
 
 // mp4box.js parses unknown sample entries as bare boxes; registering `lirn` as a VisualSampleEntry (and lirC
@@ -30,7 +30,18 @@ describe('mp4box.js reads a lirn file', () => {
     const file = smallVector();
     const bytes = writeLirnFile(file);
     const mp4 = createFile();
-    let info: { isFragmented: boolean; tracks: Array<{ id: number; codec: string; nb_samples: number; type: string; video?: { width: number; height: number } }> } | undefined;
+    let info:
+      | {
+          isFragmented: boolean;
+          tracks: Array<{
+            id: number;
+            codec: string;
+            nb_samples: number;
+            type: string;
+            video?: { width: number; height: number };
+          }>;
+        }
+      | undefined;
     const samples: Array<{ data: Uint8Array; description_index: number; dts: number; is_sync: boolean }> = [];
     mp4.onError = (e: unknown) => {
       throw new Error(`mp4box: ${String(e)}`);
@@ -50,8 +61,11 @@ describe('mp4box.js reads a lirn file', () => {
     expect(info?.tracks).toHaveLength(1);
     expect(info?.tracks[0]).toMatchObject({ codec: 'lirn', type: 'video', video: { width: 32, height: 24 } });
 
-    const entries = (mp4 as unknown as { moov: { traks: Array<{ mdia: { minf: { stbl: { stsd: { entries: ParsedEntry[] } } } } }> } }).moov.traks[0].mdia
-      .minf.stbl.stsd.entries;
+    const entries = (
+      mp4 as unknown as {
+        moov: { traks: Array<{ mdia: { minf: { stbl: { stsd: { entries: ParsedEntry[] } } } } }> };
+      }
+    ).moov.traks[0].mdia.minf.stbl.stsd.entries;
     expect(entries.map((e) => [e.type, e.width, e.height, e.compressorname])).toEqual([
       ['lirn', 32, 24, 'Latent-INR'],
       ['lirn', 32, 24, 'Latent-INR'],
@@ -63,7 +77,9 @@ describe('mp4box.js reads a lirn file', () => {
       expect(conf.config).toEqual(file.chunks[k].config);
     });
 
-    const expected = file.segments.flatMap((seg) => seg.samples.map((data) => ({ data, chunk: seg.chunkIndex })));
+    const expected = file.segments.flatMap((seg) =>
+      seg.samples.map((data) => ({ data, chunk: seg.chunkIndex })),
+    );
     expect(samples).toHaveLength(expected.length);
     samples.forEach((s, i) => {
       expect(new Uint8Array(s.data)).toEqual(expected[i].data);

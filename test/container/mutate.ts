@@ -36,7 +36,8 @@ export interface Corpus {
 }
 
 /** Fields whose corruption is most likely to make a reader allocate or loop: sizes, counts, lengths. */
-const SIZE_LIKE = /size|count|length|dim|rank|offset|index|duration|time|scale|width|height|sequence|first|num_/;
+const SIZE_LIKE =
+  /size|count|length|dim|rank|offset|index|duration|time|scale|width|height|sequence|first|num_/;
 
 export function analyse(name: string, bytes: Uint8Array): Corpus {
   const spans: BoxSpan[] = [];
@@ -93,7 +94,8 @@ function splice(c: Corpus, rng: Rng): Uint8Array {
     out.set(src.subarray(a.offset, a.offset + a.size), a.offset + next.size);
     return out;
   }
-  const b = op === 1 ? { offset: a.offset + a.size, ancestors: a.ancestors } : c.spans[rng.int(c.spans.length)];
+  const b =
+    op === 1 ? { offset: a.offset + a.size, ancestors: a.ancestors } : c.spans[rng.int(c.spans.length)];
   const out = new Uint8Array(src.length + a.size);
   out.set(src.subarray(0, b.offset));
   out.set(src.subarray(a.offset, a.offset + a.size), b.offset);
@@ -113,7 +115,17 @@ function blowup(c: Corpus, rng: Rng): Uint8Array {
   const max = 2 ** bits - 1;
   let original = 0;
   for (let i = 0; i < f.width; i++) original = original * 256 + out[f.offset + i];
-  const candidates = [max, 2 ** (bits - 1), 2 ** (bits - 1) - 1, 0, 1, original + 1, original - 1, original * 2, rng.next() * max];
+  const candidates = [
+    max,
+    2 ** (bits - 1),
+    2 ** (bits - 1) - 1,
+    0,
+    1,
+    original + 1,
+    original - 1,
+    original * 2,
+    rng.next() * max,
+  ];
   let v = Math.min(max, Math.max(0, Math.floor(candidates[rng.int(candidates.length)])));
   for (let i = f.width - 1; i >= 0; i--) {
     out[f.offset + i] = v % 256;
@@ -122,7 +134,11 @@ function blowup(c: Corpus, rng: Rng): Uint8Array {
   return out;
 }
 
-export function mutate(c: Corpus, rng: Rng, kind: MutationKind = MUTATION_KINDS[rng.int(MUTATION_KINDS.length)]): Uint8Array {
+export function mutate(
+  c: Corpus,
+  rng: Rng,
+  kind: MutationKind = MUTATION_KINDS[rng.int(MUTATION_KINDS.length)],
+): Uint8Array {
   switch (kind) {
     case 'bit-flip': {
       const out = c.bytes.slice();
@@ -133,7 +149,10 @@ export function mutate(c: Corpus, rng: Rng, kind: MutationKind = MUTATION_KINDS[
     case 'byte-set': {
       const out = c.bytes.slice();
       const n = 1 + rng.int(4);
-      for (let i = 0; i < n; i++) out[rng.int(out.length)] = rng.int(2) ? INTERESTING_BYTES[rng.int(INTERESTING_BYTES.length)] : rng.int(256);
+      for (let i = 0; i < n; i++)
+        out[rng.int(out.length)] = rng.int(2)
+          ? INTERESTING_BYTES[rng.int(INTERESTING_BYTES.length)]
+          : rng.int(256);
       return out;
     }
     case 'truncate':
@@ -170,16 +189,23 @@ export function checkInput(bytes: Uint8Array): Outcome {
     try {
       for (const chunk of file.chunks) for (const g of chunk.weights) decodeTensorGroup(g);
       for (const seg of file.segments) {
-        for (const sample of seg.samples) decodeLatentSample(file.chunks[seg.chunkIndex].latentCoding, sample);
+        for (const sample of seg.samples)
+          decodeLatentSample(file.chunks[seg.chunkIndex].latentCoding, sample);
       }
     } catch (e) {
-      if (e instanceof ContainerError) return { kind: 'rejected', details: `decode:${e.details}`, largestSize };
+      if (e instanceof ContainerError)
+        return { kind: 'rejected', details: `decode:${e.details}`, largestSize };
       throw e;
     }
     return { kind: 'accepted', largestSize };
   } catch (e) {
     if (e instanceof ContainerError) {
-      if (!(e.offset >= 0 && e.offset <= bytes.length)) return { kind: 'bug', error: new Error(`error offset ${e.offset} outside the input: ${e.message}`), largestSize };
+      if (!(e.offset >= 0 && e.offset <= bytes.length))
+        return {
+          kind: 'bug',
+          error: new Error(`error offset ${e.offset} outside the input: ${e.message}`),
+          largestSize,
+        };
       return { kind: 'rejected', details: e.details, largestSize };
     }
     return { kind: 'bug', error: e, largestSize };

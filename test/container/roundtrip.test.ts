@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { decodeLatentSample, decodeTensorGroup } from '../../src/codec/coding/index.js';
-import { type Box, readBoxes, writeBoxes } from '../../src/container/index.js';
 import {
+  type Box,
   ContainerError,
   initSegmentForChunk,
   joinHlsPieces,
   type LirnFile,
   mediaSegment,
   printBoxTree,
+  readBoxes,
   readInitSegment,
   readLirnFile,
   readMediaSegment,
+  writeBoxes,
   writeInitSegment,
   writeLirnFile,
   writeMediaSegment,
@@ -54,7 +56,9 @@ describe('lirn file round trip', () => {
       [5, 2, 32, 24],
     ]);
     expect(parsed.chunks[0].config).toEqual(file.chunks[0].config);
-    expect(parsed.segments.map((s) => [s.chunkIndex, s.firstFrame, s.samples.length, s.sequenceNumber])).toEqual([
+    expect(
+      parsed.segments.map((s) => [s.chunkIndex, s.firstFrame, s.samples.length, s.sequenceNumber]),
+    ).toEqual([
       [0, 0, 3, 1],
       [0, 3, 2, 2],
       [1, 5, 2, 3],
@@ -68,13 +72,18 @@ describe('lirn file round trip', () => {
     const parsed = readLirnFile(bytes);
     for (let k = 0; k < file.chunks.length; k++) {
       for (let g = 0; g < file.chunks[k].weights.length; g++) {
-        expect(decodeTensorGroup(parsed.chunks[k].weights[g])).toEqual(decodeTensorGroup(file.chunks[k].weights[g]));
+        expect(decodeTensorGroup(parsed.chunks[k].weights[g])).toEqual(
+          decodeTensorGroup(file.chunks[k].weights[g]),
+        );
       }
     }
     file.segments.forEach((seg, i) => {
       const coding = file.chunks[seg.chunkIndex].latentCoding;
       seg.samples.forEach((sample, j) => {
-        const latent = decodeLatentSample(parsed.chunks[seg.chunkIndex].latentCoding, parsed.segments[i].samples[j]);
+        const latent = decodeLatentSample(
+          parsed.chunks[seg.chunkIndex].latentCoding,
+          parsed.segments[i].samples[j],
+        );
         expect(latent).toEqual(decodeLatentSample(coding, sample));
       });
     });
@@ -162,16 +171,27 @@ describe('preservation and skipping', () => {
 
   it('keeps unknown lirC keys and re-emits the raw payload unless the values change', () => {
     const chunk = file.chunks[0];
-    const raw = encodeLircPayload({ config: chunk.config, firstFrame: 0, frameCount: 5, extra: { note: 'from a future encoder', v: [1, 2] } });
+    const raw = encodeLircPayload({
+      config: chunk.config,
+      firstFrame: 0,
+      frameCount: 5,
+      extra: { note: 'from a future encoder', v: [1, 2] },
+    });
     const decoded = decodeLircPayload(raw, 'lirC', 0);
     expect(decoded.extra).toEqual({ note: 'from a future encoder', v: [1, 2] });
-    const withExtra: LirnFile = { ...file, chunks: [{ ...chunk, configExtra: decoded.extra, configBytes: raw }, file.chunks[1]] };
+    const withExtra: LirnFile = {
+      ...file,
+      chunks: [{ ...chunk, configExtra: decoded.extra, configBytes: raw }, file.chunks[1]],
+    };
     const out = writeLirnFile(withExtra);
     const parsed = readLirnFile(out);
     expect(parsed.chunks[0].configExtra).toEqual(decoded.extra);
     expect(parsed.chunks[0].configBytes).toEqual(raw);
     // Changing a value drops the stale raw bytes and encodes afresh, keeping the unknown keys.
-    parsed.chunks[0].config = { ...parsed.chunks[0].config, latent: { ...parsed.chunks[0].config.latent, init_std: 0.5 } };
+    parsed.chunks[0].config = {
+      ...parsed.chunks[0].config,
+      latent: { ...parsed.chunks[0].config.latent, init_std: 0.5 },
+    };
     const changed = readLirnFile(writeLirnFile(parsed));
     expect(changed.chunks[0].config.latent.init_std).toBe(0.5);
     expect(changed.chunks[0].configExtra).toEqual(decoded.extra);
@@ -184,7 +204,13 @@ describe('box tree printing', () => {
     const text = printBoxTree(bytes);
     const boxes = readBoxes(bytes);
     expect(text.split('\n')[0]).toBe(`[ftyp] @0 size ${boxes[0].size}`);
-    for (const line of ['major_brand = lirn', 'compressorname = Latent-INR', 'handler_type = vide', 'sample_description_index = 2', 'group_count = 3']) {
+    for (const line of [
+      'major_brand = lirn',
+      'compressorname = Latent-INR',
+      'handler_type = vide',
+      'sample_description_index = 2',
+      'group_count = 3',
+    ]) {
       expect(text).toContain(line);
     }
     expect(text).toMatch(new RegExp(`\\[moov\\] @24 size ${boxes[1].size}`));

@@ -28,7 +28,17 @@ function sampleSyntax(s: Syntax, x: Sample): void {
 }
 
 describe('syntax', () => {
-  const value: Sample = { a: 7, b: 65535, c: 0x123456, f: 0.1, flag: 1, nibble: 9, tag: 'lirn', name: 'héllo', big: 2 ** 40 + 5 };
+  const value: Sample = {
+    a: 7,
+    b: 65535,
+    c: 0x123456,
+    f: 0.1,
+    flag: 1,
+    nibble: 9,
+    tag: 'lirn',
+    name: 'héllo',
+    big: 2 ** 40 + 5,
+  };
 
   it('round-trips through the writer and reader byte-exactly', () => {
     const w = new WriteSyntax();

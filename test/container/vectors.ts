@@ -7,14 +7,26 @@ import { type CodedTensorGroup, encodeLatents, encodeTensorGroup } from '../../s
 import { hashGrid, type ModelConfig, profileConfig } from '../../src/codec/model/config.js';
 import { initParams } from '../../src/codec/model/init.js';
 import { type ParamGroup, paramSpecs, type Tensor } from '../../src/codec/model/params.js';
-import { DEFAULT_COMPATIBLE_BRANDS, LIRN_BRAND, type LirnChunk, type LirnFile, type LirnSegment } from '../../src/container/index.js';
+import {
+  DEFAULT_COMPATIBLE_BRANDS,
+  LIRN_BRAND,
+  type LirnChunk,
+  type LirnFile,
+  type LirnSegment,
+} from '../../src/container/index.js';
 
 /** The smallest sensible model: 2 hash-grid levels, width 4, rank 1, latent dim 4. */
 export function tinyConfig(): ModelConfig {
   return {
     version: 1,
     encoding: hashGrid(2, 2, 4, 2, 4),
-    base: { otype: 'ModulatedMLP', n_neurons: 4, n_hidden_layers: 1, activation: 'ReLU', output_activation: 'None' },
+    base: {
+      otype: 'ModulatedMLP',
+      n_neurons: 4,
+      n_hidden_layers: 1,
+      activation: 'ReLU',
+      output_activation: 'None',
+    },
     modulation: { layers: [1], rank: 1, hyper_hidden: [4], activation: 'Tanh' },
     latent: { dim: 4, init_std: 0.05 },
     patch: null,
@@ -37,7 +49,12 @@ export interface VectorOptions {
   sampleDuration?: number;
 }
 
-function codeChunk(config: ModelConfig, frames: number, seed: number, bits: number): { weights: CodedTensorGroup[]; chunkLatents: ReturnType<typeof encodeLatents> } {
+function codeChunk(
+  config: ModelConfig,
+  frames: number,
+  seed: number,
+  bits: number,
+): { weights: CodedTensorGroup[]; chunkLatents: ReturnType<typeof encodeLatents> } {
   const params = initParams(config, frames, seed);
   const byGroup = new Map<ParamGroup, Array<{ name: string; tensor: Tensor }>>();
   for (const spec of paramSpecs(config, frames)) {
@@ -104,5 +121,10 @@ export function smallVector(): LirnFile {
 
 /** A profile-S model at 64×48 with 12 frames in 3 segments: realistic table and payload sizes. */
 export function profileVector(): LirnFile {
-  return buildVector({ chunks: [{ segments: [4, 4], config: profileConfig('S', 64, 48), width: 64, height: 48 }, { segments: [4], width: 64, height: 48 }] });
+  return buildVector({
+    chunks: [
+      { segments: [4, 4], config: profileConfig('S', 64, 48), width: 64, height: 48 },
+      { segments: [4], width: 64, height: 48 },
+    ],
+  });
 }

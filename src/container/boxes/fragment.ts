@@ -44,11 +44,32 @@ export const tfhd = defineBox<TfhdBox>({
   fields(s, b) {
     const f = b.flags ?? 0;
     b.track_ID = s.u32('track_ID', b.track_ID);
-    b.base_data_offset = f & TFHD_BASE_DATA_OFFSET ? s.u64('base_data_offset', b.base_data_offset) : undefined;
-    b.sample_description_index = optionalU32(s, (f & TFHD_SAMPLE_DESCRIPTION_INDEX) !== 0, 'sample_description_index', b.sample_description_index);
-    b.default_sample_duration = optionalU32(s, (f & TFHD_DEFAULT_SAMPLE_DURATION) !== 0, 'default_sample_duration', b.default_sample_duration);
-    b.default_sample_size = optionalU32(s, (f & TFHD_DEFAULT_SAMPLE_SIZE) !== 0, 'default_sample_size', b.default_sample_size);
-    b.default_sample_flags = optionalU32(s, (f & TFHD_DEFAULT_SAMPLE_FLAGS) !== 0, 'default_sample_flags', b.default_sample_flags);
+    b.base_data_offset =
+      f & TFHD_BASE_DATA_OFFSET ? s.u64('base_data_offset', b.base_data_offset) : undefined;
+    b.sample_description_index = optionalU32(
+      s,
+      (f & TFHD_SAMPLE_DESCRIPTION_INDEX) !== 0,
+      'sample_description_index',
+      b.sample_description_index,
+    );
+    b.default_sample_duration = optionalU32(
+      s,
+      (f & TFHD_DEFAULT_SAMPLE_DURATION) !== 0,
+      'default_sample_duration',
+      b.default_sample_duration,
+    );
+    b.default_sample_size = optionalU32(
+      s,
+      (f & TFHD_DEFAULT_SAMPLE_SIZE) !== 0,
+      'default_sample_size',
+      b.default_sample_size,
+    );
+    b.default_sample_flags = optionalU32(
+      s,
+      (f & TFHD_DEFAULT_SAMPLE_FLAGS) !== 0,
+      'default_sample_flags',
+      b.default_sample_flags,
+    );
   },
 });
 
@@ -60,7 +81,10 @@ export const tfdt = defineBox<TfdtBox>({
   full: true,
   versions: [0, 1],
   fields(s, b) {
-    b.baseMediaDecodeTime = b.version === 1 ? s.u64('baseMediaDecodeTime', b.baseMediaDecodeTime) : s.u32('baseMediaDecodeTime', b.baseMediaDecodeTime);
+    b.baseMediaDecodeTime =
+      b.version === 1
+        ? s.u64('baseMediaDecodeTime', b.baseMediaDecodeTime)
+        : s.u32('baseMediaDecodeTime', b.baseMediaDecodeTime);
   },
 });
 
@@ -86,7 +110,12 @@ export interface TrunBox extends Box {
 
 function bytesPerTrunSample(flags: number): number {
   let n = 0;
-  for (const bit of [TRUN_SAMPLE_DURATION, TRUN_SAMPLE_SIZE, TRUN_SAMPLE_FLAGS, TRUN_SAMPLE_COMPOSITION_TIME_OFFSET]) {
+  for (const bit of [
+    TRUN_SAMPLE_DURATION,
+    TRUN_SAMPLE_SIZE,
+    TRUN_SAMPLE_FLAGS,
+    TRUN_SAMPLE_COMPOSITION_TIME_OFFSET,
+  ]) {
     if (flags & bit) n += 4;
   }
   return n;
@@ -101,7 +130,8 @@ export const trun = defineBox<TrunBox>({
     // huge sample_count cannot make the reader loop or allocate beyond the input.
     const n = s.count('sample_count', 32, Math.max(1, bytesPerTrunSample(f)), b.samples?.length);
     b.data_offset = f & TRUN_DATA_OFFSET ? s.i32('data_offset', b.data_offset) : undefined;
-    b.first_sample_flags = f & TRUN_FIRST_SAMPLE_FLAGS ? s.u32('first_sample_flags', b.first_sample_flags) : undefined;
+    b.first_sample_flags =
+      f & TRUN_FIRST_SAMPLE_FLAGS ? s.u32('first_sample_flags', b.first_sample_flags) : undefined;
     const samples: TrunSample[] = [];
     for (let i = 0; i < n; i++) {
       const v = b.samples?.[i];

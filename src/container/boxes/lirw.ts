@@ -3,7 +3,12 @@
  * parameters). Their payload syntax lives with the coding stage (src/codec/coding/, spec/05-coding-payloads.md);
  * these boxes only frame it.
  */
-import { type CodedTensorGroup, codedTensorGroupSyntax, type LatentCoding, latentCodingSyntax } from '../../codec/coding/index.js';
+import {
+  type CodedTensorGroup,
+  codedTensorGroupSyntax,
+  type LatentCoding,
+  latentCodingSyntax,
+} from '../../codec/coding/index.js';
 import { type Box, defineBox } from '../box.js';
 
 /** Smallest coded tensor group: param_group, tensor_count, a Huffman table and payload_size. */
@@ -19,7 +24,8 @@ export const lirW = defineBox<LirwBox>({
   fields(s, b) {
     const n = s.count('group_count', 8, MIN_GROUP_BYTES, b.groups?.length);
     const groups: CodedTensorGroup[] = [];
-    for (let i = 0; i < n; i++) groups.push(codedTensorGroupSyntax(s, s.reading ? ({} as CodedTensorGroup) : b.groups[i]));
+    for (let i = 0; i < n; i++)
+      groups.push(codedTensorGroupSyntax(s, s.reading ? ({} as CodedTensorGroup) : b.groups[i]));
     b.groups = groups;
   },
 });

@@ -10,6 +10,11 @@ export function matrixSyntax(s: Syntax, v: readonly number[] | undefined): numbe
 }
 
 /** A field that is 32 bits in version 0 boxes and 64 bits in version 1 (times and durations). */
-export function versionedU32or64(s: Syntax, version: number | undefined, name: string, v: number | undefined): number {
+export function versionedU32or64(
+  s: Syntax,
+  version: number | undefined,
+  name: string,
+  v: number | undefined,
+): number {
   return version === 1 ? s.u64(name, v ?? 0) : s.u32(name, v ?? 0);
 }

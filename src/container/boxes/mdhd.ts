@@ -23,7 +23,8 @@ export const mdhd = defineBox<MdhdBox>({
     const language = b.language ?? 'und';
     let text = '';
     // Each character is coded as its code minus 0x60 in 5 bits.
-    for (let i = 0; i < 3; i++) text += String.fromCharCode(0x60 + s.bits('language', 5, (language.charCodeAt(i) - 0x60) & 31));
+    for (let i = 0; i < 3; i++)
+      text += String.fromCharCode(0x60 + s.bits('language', 5, (language.charCodeAt(i) - 0x60) & 31));
     s.align('language');
     b.language = text;
     s.u16('pre_defined', 0);

@@ -27,7 +27,10 @@ export const trex = defineBox<TrexBox>({
   versions: [0],
   fields(s, b) {
     b.track_ID = s.u32('track_ID', b.track_ID);
-    b.default_sample_description_index = s.u32('default_sample_description_index', b.default_sample_description_index);
+    b.default_sample_description_index = s.u32(
+      'default_sample_description_index',
+      b.default_sample_description_index,
+    );
     b.default_sample_duration = s.u32('default_sample_duration', b.default_sample_duration);
     b.default_sample_size = s.u32('default_sample_size', b.default_sample_size);
     b.default_sample_flags = s.u32('default_sample_flags', b.default_sample_flags);

@@ -16,7 +16,10 @@ export const stts = defineBox<SttsBox>({
     const entries: SttsBox['entries'] = [];
     for (let i = 0; i < n; i++) {
       const e = b.entries?.[i];
-      entries.push({ sample_count: s.u32('sample_count', e?.sample_count), sample_delta: s.u32('sample_delta', e?.sample_delta) });
+      entries.push({
+        sample_count: s.u32('sample_count', e?.sample_count),
+        sample_delta: s.u32('sample_delta', e?.sample_delta),
+      });
     }
     b.entries = entries;
   },
