@@ -1,6 +1,7 @@
 /** The `lirn` ISO-BMFF container: public entry point (platform-neutral). */
 export type { Box, BoxSizeForm, OpaqueBox } from './box.js';
 export { readBoxes, writeBoxes } from './box-io.js';
+export { type ByteBreakdown, byteBreakdown } from './breakdown.js';
 export { ContainerError, type ContainerErrorDetails } from './errors.js';
 export { initSegmentForChunk, isInitSegment, joinHlsPieces, mediaSegment } from './hls.js';
 export { type ChunkConfiguration, decodeLircPayload, encodeLircPayload } from './lirc-payload.js';

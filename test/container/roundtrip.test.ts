@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeLatentSample, decodeTensorGroup } from '../../src/codec/coding/index.js';
 import {
   type Box,
+  byteBreakdown,
   ContainerError,
   initSegmentForChunk,
   joinHlsPieces,
@@ -217,5 +218,25 @@ describe('box tree printing', () => {
     expect(text).toMatch(/\[lirW\] @\d+ size \d+/);
     expect(text).toMatch(/… \d+ more fields/);
     expect(() => printBoxTree(bytes.subarray(0, 100))).toThrow(ContainerError);
+  });
+});
+
+describe('byte breakdown', () => {
+  it('counts every byte of the file once, by component', () => {
+    const file = smallVector();
+    const bytes = writeLirnFile(file);
+    const b = byteBreakdown(bytes);
+    expect(b.config + b.weights + b.latentCoding + b.latents + b.structure).toBe(bytes.length);
+    expect(b.latents).toBe(
+      file.segments.reduce((n, s) => n + s.samples.reduce((m, x) => m + x.length, 0), 0),
+    );
+    const lirW = writeBoxes([
+      { type: 'lirW', version: 0, flags: 0, groups: file.chunks[0].weights } as Box,
+    ]).length;
+    const lirW1 = writeBoxes([
+      { type: 'lirW', version: 0, flags: 0, groups: file.chunks[1].weights } as Box,
+    ]).length;
+    expect(b.weights).toBe(lirW + lirW1);
+    expect(b.structure).toBeGreaterThan(0);
   });
 });
