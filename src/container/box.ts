@@ -97,7 +97,8 @@ export function boxSyntax(s: Syntax, b: Box, registry: BoxRegistry, depth = 0): 
   if (depth >= MAX_BOX_DEPTH) s.fail('limit-exceeded', `boxes nested deeper than ${MAX_BOX_DEPTH}`, start);
   if (b.type === 'uuid') b.usertype = s.bytes('usertype', 16, b.usertype);
 
-  const def = registry[b.type];
+  // Own properties only: a fourcc must never reach Object.prototype members.
+  const def = Object.hasOwn(registry, b.type) ? registry[b.type] : undefined;
   if (!def) {
     const opaque = b as OpaqueBox;
     opaque.data = s.bytes('data', s.reading ? s.remaining() : opaque.data.length, opaque.data);

@@ -388,7 +388,7 @@ function splitTopLevel(boxes: readonly Box[]): TopLevel {
   const top: TopLevel = { fragments: [] };
   let pendingMoof: Box | undefined;
   for (const b of boxes) {
-    if (!LIRN_BOXES[b.type]) continue;
+    if (!Object.hasOwn(LIRN_BOXES, b.type)) continue;
     const order = (message: string): never => fail(b, b.type, 'wrong-order', message);
     if (pendingMoof && b.type !== 'mdat') order(`'moof' must be followed by its 'mdat', found '${b.type}'`);
     switch (b.type) {
