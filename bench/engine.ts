@@ -12,7 +12,12 @@ import { NativeEngine } from '../src/codec/engine/native/engine.js';
 import { createNativeRenderer } from '../src/codec/engine/native/render.js';
 import { tfjsEngineFactory } from '../src/codec/engine/tfjs/index.js';
 import type { GroupRates, PixelBatch, TrainEngine } from '../src/codec/engine/types.js';
-import { baseLayerShapes, type ModelConfig, type ProfileName, profileConfig } from '../src/codec/model/config.js';
+import {
+  baseLayerShapes,
+  type ModelConfig,
+  type ProfileName,
+  profileConfig,
+} from '../src/codec/model/config.js';
 import { initParams } from '../src/codec/model/init.js';
 import { parameterCount } from '../src/codec/model/params.js';
 import { createRenderer } from '../src/codec/render/index.js';
@@ -76,7 +81,11 @@ function batches(count: number): PixelBatch[] {
   return out;
 }
 
-async function trainRate(engine: TrainEngine, data: PixelBatch[], count: number): Promise<{ perStep: number; loss: number }> {
+async function trainRate(
+  engine: TrainEngine,
+  data: PixelBatch[],
+  count: number,
+): Promise<{ perStep: number; loss: number }> {
   await engine.step(data[0], rates); // warm-up
   let loss = 0;
   const t0 = performance.now();
@@ -100,7 +109,9 @@ const phases = native.phaseTimings();
 const sgemmAfter = (2 * 1024 ** 3) / addon.sgemmBench(1024, threads, 5);
 const peak = Math.max(sgemm, sgemmAfter);
 const natGflops = flops / nat.perStep / 1e9;
-console.log(`SGEMM 1024³ (same threads, before/after): ${(sgemm / 1e9).toFixed(1)} / ${(sgemmAfter / 1e9).toFixed(1)} GFLOP/s`);
+console.log(
+  `SGEMM 1024³ (same threads, before/after): ${(sgemm / 1e9).toFixed(1)} / ${(sgemmAfter / 1e9).toFixed(1)} GFLOP/s`,
+);
 console.log(
   `${native.backend}: ${(nat.perStep * 1000).toFixed(2)} ms/step, ${((F * P) / nat.perStep / 1e6).toFixed(3)} M pixel-samples/s, ` +
     `${natGflops.toFixed(1)} GFLOP/s = ${((100 * natGflops * 1e9) / peak).toFixed(0)}% of SGEMM (loss ${nat.loss.toFixed(4)})`,
@@ -114,7 +125,9 @@ console.log(
 for (const isa of ['avx2', 'generic']) {
   const e = new NativeEngine({ config, frames: latentRows, params, threads, isa });
   const r = await trainRate(e, data, Math.max(3, Math.floor(steps / 3)));
-  console.log(`  forced ${e.backend}: ${(r.perStep * 1000).toFixed(2)} ms/step, ${((F * P) / r.perStep / 1e6).toFixed(3)} M pixel-samples/s`);
+  console.log(
+    `  forced ${e.backend}: ${(r.perStep * 1000).toFixed(2)} ms/step, ${((F * P) / r.perStep / 1e6).toFixed(3)} M pixel-samples/s`,
+  );
   e.dispose();
 }
 

@@ -4,8 +4,8 @@
  * Calls run synchronously on the calling thread plus the addon's own worker threads.
  */
 import { availableParallelism } from 'node:os';
-import { validateModelConfig } from '../../model/validate.js';
 import type { ParamSet } from '../../model/params.js';
+import { validateModelConfig } from '../../model/validate.js';
 import {
   type AdamConfig,
   DEFAULT_ADAM,

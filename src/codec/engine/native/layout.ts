@@ -75,7 +75,9 @@ export function nativeLayout(config: ModelConfig, frames: number): NativeLayout 
   } else {
     d.push(enc.n_frequencies, enc.include_input ? 1 : 0);
   }
-  shapes.forEach(([out, inp], i) => d.push(out, inp, at(`base.${i}.weight`), at(`base.${i}.bias`)));
+  shapes.forEach(([out, inp], i) => {
+    d.push(out, inp, at(`base.${i}.weight`), at(`base.${i}.bias`));
+  });
   for (const l of mods) {
     const hyper = tensors.filter((t) => t.name.startsWith(`hyper.${l}.`) && t.name.endsWith('.weight'));
     d.push(l, hyper.length);

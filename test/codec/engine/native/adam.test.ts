@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NativeEngine } from '../../../../src/codec/engine/native/engine.js';
 import { DEFAULT_ADAM, type GroupRates } from '../../../../src/codec/engine/types.js';
-import type { ParamSet } from '../../../../src/codec/model/params.js';
 import { initParams } from '../../../../src/codec/model/init.js';
+import type { ParamSet } from '../../../../src/codec/model/params.js';
 import { createRng } from '../../../../src/codec/util/random.js';
 import { ensureNative, randomBatch, randomParams, tinyHashConfig } from './helpers.js';
 
@@ -48,7 +48,9 @@ describe.skipIf(skip !== null)('native engine Adam and determinism', () => {
             ms[i] = beta1 * ms[i] + (1 - beta1) * Math.abs(g[i]);
             vv[i] = beta2 * vv[i] + (1 - beta2) * g[i] * g[i];
             const expected =
-              p.data[i] - (lr / (1 - beta1 ** step)) * (mm[i] / (Math.sqrt(vv[i]) / Math.sqrt(1 - beta2 ** step) + epsilon));
+              p.data[i] -
+              (lr / (1 - beta1 ** step)) *
+                (mm[i] / (Math.sqrt(vv[i]) / Math.sqrt(1 - beta2 ** step) + epsilon));
             worst = Math.max(worst, Math.abs(after.get(name)!.data[i] - expected));
           }
         }
@@ -75,9 +77,11 @@ describe.skipIf(skip !== null)('native engine Adam and determinism', () => {
     const config = tinyHashConfig([1]);
     const frames = 3;
     const run = async (steps: number, engine?: NativeEngine) => {
-      const e = engine ?? new NativeEngine({ config, frames, params: initParams(config, frames, 42), threads: 2 });
+      const e =
+        engine ?? new NativeEngine({ config, frames, params: initParams(config, frames, 42), threads: 2 });
       const rng = createRng(5);
-      for (let s = 0; s < steps; s++) await e.step(randomBatch(rng, [s % frames, (s + 1) % frames], 300), rates);
+      for (let s = 0; s < steps; s++)
+        await e.step(randomBatch(rng, [s % frames, (s + 1) % frames], 300), rates);
       return e;
     };
     const a = await run(6);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nativeEngineFactory, NativeEngine } from '../../../../src/codec/engine/native/engine.js';
+import { NativeEngine, nativeEngineFactory } from '../../../../src/codec/engine/native/engine.js';
 import { profileConfig } from '../../../../src/codec/model/config.js';
 import { initParams } from '../../../../src/codec/model/init.js';
 import { createRng } from '../../../../src/codec/util/random.js';
@@ -26,11 +26,17 @@ describe.skipIf(skip !== null)('native engine factory and bad input', () => {
     const config = tinyHashConfig([1]);
     const factory = nativeEngineFactory();
     await expect(
-      factory.create({ config: { ...config, patch: { size: 2, channels: 4 } }, frames: 2, params: new Map() }),
+      factory.create({
+        config: { ...config, patch: { size: 2, channels: 4 } },
+        frames: 2,
+        params: new Map(),
+      }),
     ).rejects.toThrow(/patch models are not supported/);
     const params = initParams(config, 2, 1);
     params.get('base.1.weight')!.shape = [12, 13];
-    expect(() => new NativeEngine({ config, frames: 2, params })).toThrow(/'base.1.weight' has shape \[12,13\]/);
+    expect(() => new NativeEngine({ config, frames: 2, params })).toThrow(
+      /'base.1.weight' has shape \[12,13\]/,
+    );
     const extra = initParams(config, 2, 1);
     extra.set('bogus', { shape: [1], data: new Float32Array(1) });
     expect(() => new NativeEngine({ config, frames: 2, params: extra })).toThrow(/'bogus'/);
@@ -43,11 +49,19 @@ describe.skipIf(skip !== null)('native engine factory and bad input', () => {
     await expect(engine.step({ ...good, frameIndex: Int32Array.of(0, 2) }, rates)).rejects.toThrow(
       /frameIndex\[1\] = 2 is outside the latent table/,
     );
-    await expect(engine.step({ ...good, coords: good.coords.subarray(1) }, rates)).rejects.toThrow(/coords length/);
-    await expect(engine.step({ ...good, target: new Float32Array(3) }, rates)).rejects.toThrow(/target length/);
+    await expect(engine.step({ ...good, coords: good.coords.subarray(1) }, rates)).rejects.toThrow(
+      /coords length/,
+    );
+    await expect(engine.step({ ...good, target: new Float32Array(3) }, rates)).rejects.toThrow(
+      /target length/,
+    );
     await expect(engine.step({ ...good, pixelsPerFrame: 0 }, rates)).rejects.toThrow(/pixelsPerFrame/);
-    await expect(engine.step({ ...good, frameIndex: new Int32Array(0) }, rates)).rejects.toThrow(/frameIndex/);
-    await expect(engine.step(good, { ...rates, base: Number.NaN })).rejects.toThrow(/learning rate for 'base'/);
+    await expect(engine.step({ ...good, frameIndex: new Int32Array(0) }, rates)).rejects.toThrow(
+      /frameIndex/,
+    );
+    await expect(engine.step(good, { ...rates, base: Number.NaN })).rejects.toThrow(
+      /learning rate for 'base'/,
+    );
     // Out-of-range and NaN coordinates are clamped into the grid, never read outside it.
     const far = { ...good, coords: good.coords.map((_, i) => (i % 2 === 0 ? -5 : 1e9)) };
     expect(Number.isFinite(await engine.step(far, rates))).toBe(true);

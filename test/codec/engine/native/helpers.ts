@@ -5,12 +5,17 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { baseLayerShapes, hashGrid, hashLevelRows, type ModelConfig } from '../../../../src/codec/model/config.js';
-import { type ParamSet, paramSpecs } from '../../../../src/codec/model/params.js';
 import { loadAddon, resetAddonCache } from '../../../../src/codec/engine/native/addon.js';
 import type { PixelBatch } from '../../../../src/codec/engine/types.js';
-import { createRng, type Rng } from '../../../../src/codec/util/random.js';
+import {
+  baseLayerShapes,
+  hashGrid,
+  hashLevelRows,
+  type ModelConfig,
+} from '../../../../src/codec/model/config.js';
 import { initParams } from '../../../../src/codec/model/init.js';
+import { type ParamSet, paramSpecs } from '../../../../src/codec/model/params.js';
+import { createRng, type Rng } from '../../../../src/codec/util/random.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -19,7 +24,8 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
  * no C++ compiler may skip: when a compiler exists, a failed build is returned as a failure, not a skip.
  */
 export function ensureNative(): { skip: string | null } {
-  const hasCompiler = spawnSync('c++', ['--version']).status === 0 || spawnSync('g++', ['--version']).status === 0;
+  const hasCompiler =
+    spawnSync('c++', ['--version']).status === 0 || spawnSync('g++', ['--version']).status === 0;
   if (!hasCompiler) return { skip: 'no C++ compiler on this machine; native engine tests skipped' };
   execFileSync(process.execPath, ['scripts/build-native.mjs', '--if-needed'], { cwd: root, stdio: 'pipe' });
   resetAddonCache();
@@ -35,7 +41,13 @@ export function tinyHashConfig(modulated: number[] = [1, 2]): ModelConfig {
   return {
     version: 1,
     encoding: enc,
-    base: { otype: 'ModulatedMLP', n_neurons: 12, n_hidden_layers: 3, activation: 'ReLU', output_activation: 'None' },
+    base: {
+      otype: 'ModulatedMLP',
+      n_neurons: 12,
+      n_hidden_layers: 3,
+      activation: 'ReLU',
+      output_activation: 'None',
+    },
     modulation: { layers: modulated, rank: 3, hyper_hidden: [7], activation: 'Tanh' },
     latent: { dim: 5, init_std: 0.5 },
     patch: null,
@@ -46,7 +58,13 @@ export function tinyFourierConfig(): ModelConfig {
   return {
     version: 1,
     encoding: { otype: 'Fourier', n_frequencies: 3, include_input: true },
-    base: { otype: 'ModulatedMLP', n_neurons: 10, n_hidden_layers: 2, activation: 'ReLU', output_activation: 'None' },
+    base: {
+      otype: 'ModulatedMLP',
+      n_neurons: 10,
+      n_hidden_layers: 2,
+      activation: 'ReLU',
+      output_activation: 'None',
+    },
     modulation: { layers: [0], rank: 2, hyper_hidden: [], activation: 'Tanh' },
     latent: { dim: 4, init_std: 0.5 },
     patch: null,
@@ -59,9 +77,11 @@ export function randomParams(config: ModelConfig, frames: number, seed: number):
   const rng = createRng(seed + 1);
   for (const [name, t] of params) {
     const scale = name.startsWith('encoding') ? 0.5 : name.endsWith('bias') ? 0.1 : 0.4;
-    for (let i = 0; i < t.data.length; i++) t.data[i] = name.startsWith('base') && !name.endsWith('bias')
-      ? t.data[i] + scale * (rng.next() - 0.5)
-      : scale * (2 * rng.next() - 1);
+    for (let i = 0; i < t.data.length; i++)
+      t.data[i] =
+        name.startsWith('base') && !name.endsWith('bias')
+          ? t.data[i] + scale * (rng.next() - 0.5)
+          : scale * (2 * rng.next() - 1);
   }
   return params;
 }
@@ -210,6 +230,9 @@ export function gradientErrors(
     acc.set(spec.group, a);
   }
   return new Map(
-    [...acc].map(([k, a]) => [k, { rel: Math.sqrt(a.diff / Math.max(a.ref, 1e-30)), norm: Math.sqrt(a.ref), checked: a.checked }]),
+    [...acc].map(([k, a]) => [
+      k,
+      { rel: Math.sqrt(a.diff / Math.max(a.ref, 1e-30)), norm: Math.sqrt(a.ref), checked: a.checked },
+    ]),
   );
 }

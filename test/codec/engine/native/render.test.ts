@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createNativeRenderer, nativeRenderFrame } from '../../../../src/codec/engine/native/render.js';
-import { renderFrame } from '../../../../src/codec/render/index.js';
 import type { ModelConfig } from '../../../../src/codec/model/config.js';
 import { hashGrid } from '../../../../src/codec/model/config.js';
+import { renderFrame } from '../../../../src/codec/render/index.js';
 import { ensureNative, randomParams, tinyFourierConfig, tinyHashConfig } from './helpers.js';
 
 const { skip } = ensureNative();
@@ -26,7 +26,13 @@ function mediumConfig(): ModelConfig {
   return {
     version: 1,
     encoding: hashGrid(8, 2, 10, 8, 160),
-    base: { otype: 'ModulatedMLP', n_neurons: 32, n_hidden_layers: 3, activation: 'ReLU', output_activation: 'None' },
+    base: {
+      otype: 'ModulatedMLP',
+      n_neurons: 32,
+      n_hidden_layers: 3,
+      activation: 'ReLU',
+      output_activation: 'None',
+    },
     modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
     latent: { dim: 16, init_std: 0.05 },
     patch: null,
@@ -61,7 +67,8 @@ describe.skipIf(skip !== null)('nativeRenderFrame equals the reference decoder',
     const r = createNativeRenderer(model, { threads: 2 });
     try {
       expect(r.backend).toMatch(/^native .+ x2 threads$/);
-      for (const t of [0, 0.5, 1, 2]) expect(maxAbsDiff(r.renderFrame(t, 20, 11), renderFrame(model, t, 20, 11))).toBeLessThanOrEqual(1e-5);
+      for (const t of [0, 0.5, 1, 2])
+        expect(maxAbsDiff(r.renderFrame(t, 20, 11), renderFrame(model, t, 20, 11))).toBeLessThanOrEqual(1e-5);
       expect(() => r.renderFrame(3.5, 4, 4)).toThrow(/outside \[0, 2\]/);
       expect(() => r.renderFrame(0, 0, 4)).toThrow(/width/);
       expect(() => r.renderFrame(0, 4, 8193)).toThrow(/height/);
