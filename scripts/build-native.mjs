@@ -58,7 +58,7 @@ function build() {
   const r = spawnSync(process.execPath, gypArgs, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) {
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').filter((l) => /error|Error|ERR!/.test(l));
-    throw new Error(`node-gyp failed (${r.error?.message ?? `exit ${r.status}`}): ${out.slice(0, 6).join(' | ')}`);
+    throw new Error(`node-gyp failed (${r.error?.message ?? `exit ${r.status}`}): ${out.slice(0, 3).join(' | ')}`);
   }
   console.log(`native addon built in ${((Date.now() - started) / 1000).toFixed(1)} s: ${addon}`);
 }

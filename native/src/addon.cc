@@ -2,6 +2,7 @@
 // any kernel sees it; errors are thrown as JS errors naming the argument.
 #include <napi.h>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -47,7 +48,8 @@ class Engine : public Napi::ObjectWrap<Engine> {
                        {InstanceMethod("info", &Engine::Info), InstanceMethod("read", &Engine::Read),
                         InstanceMethod("write", &Engine::Write), InstanceMethod("getStep", &Engine::GetStep),
                         InstanceMethod("setStep", &Engine::SetStep), InstanceMethod("setAdam", &Engine::SetAdam),
-                        InstanceMethod("train", &Engine::Train), InstanceMethod("render", &Engine::Render),
+                        InstanceMethod("train", &Engine::Train), InstanceMethod("trainAsync", &Engine::TrainAsync),
+                        InstanceMethod("render", &Engine::Render),
                         InstanceMethod("timings", &Engine::Timings), InstanceMethod("dispose", &Engine::Dispose)});
   }
 
@@ -70,7 +72,8 @@ class Engine : public Napi::ObjectWrap<Engine> {
 
  private:
   Network& net(const Napi::Env& env) {
-    if (!net_) throw Napi::Error::New(env, "native engine was disposed");
+    if (!net_ || dispose_pending_) throw Napi::Error::New(env, "native engine was disposed");
+    if (busy_) throw Napi::Error::New(env, "native engine is busy: await the running step first");
     return *net_;
   }
 
@@ -131,9 +134,19 @@ class Engine : public Napi::ObjectWrap<Engine> {
     return info.Env().Undefined();
   }
 
-  // train(frameIndex: Int32Array, pixelsPerFrame, coords: Float32Array, target: Float32Array,
-  //       rates: Float64Array(5) | null, gradsOut: Float32Array | null) → MSE
-  Napi::Value Train(const Napi::CallbackInfo& info) {
+  // A validated training call: the batch, the optional rates (copied) and gradient output, and references that
+  // keep the JS arrays alive while an asynchronous step reads them.
+  struct TrainJob {
+    lirn::Batch batch{};
+    std::array<double, 5> rates{};
+    bool has_rates = false;
+    float* grads = nullptr;
+    std::vector<Napi::Reference<Napi::Value>> keep;
+  };
+
+  // Arguments: (frameIndex: Int32Array, pixelsPerFrame, coords: Float32Array, target: Float32Array,
+  //             rates: Float64Array(5) | null, gradsOut: Float32Array | null)
+  TrainJob prepare(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Network& n = net(env);
     if (!trainable_) throw Napi::Error::New(env, "this native engine was created for rendering only");
@@ -155,21 +168,81 @@ class Engine : public Napi::ObjectWrap<Engine> {
         throw Napi::RangeError::New(env, "train: frameIndex[" + std::to_string(f) + "] = " + std::to_string(row) +
                                              " is outside the latent table (0.." + std::to_string(n.model().frames - 1) + ")");
     }
-    const double* rates = nullptr;
+    TrainJob job;
     if (!info[4].IsNull() && !info[4].IsUndefined()) {
       auto r = typed<Napi::Float64Array>(info, 4, "rates", napi_float64_array);
       if (r.ElementLength() != 5) throw Napi::RangeError::New(env, "train: rates must hold 5 group rates");
-      rates = r.Data();
+      for (int g = 0; g < 5; ++g) {
+        if (!(r[g] >= 0 && std::isfinite(r[g]))) throw Napi::RangeError::New(env, "train: rates must be finite and >= 0");
+        job.rates[g] = r[g];
+      }
+      job.has_rates = true;
     }
-    float* grads = nullptr;
     if (!info[5].IsNull() && !info[5].IsUndefined()) {
       auto g = typed<Napi::Float32Array>(info, 5, "gradsOut", napi_float32_array);
       if (static_cast<std::int64_t>(g.ElementLength()) != n.model().total)
         throw Napi::RangeError::New(env, "train: gradsOut length != parameter count");
-      grads = g.Data();
+      job.grads = g.Data();
+      job.keep.push_back(Napi::Persistent(info[5]));
     }
-    lirn::Batch b{static_cast<int>(F), pixels, frames.Data(), coords.Data(), target.Data()};
-    return Napi::Number::New(env, n.train(b, rates, grads));
+    job.batch = lirn::Batch{static_cast<int>(F), pixels, frames.Data(), coords.Data(), target.Data()};
+    for (int i = 0; i < 4; ++i)
+      if (i != 1) job.keep.push_back(Napi::Persistent(info[i]));
+    return job;
+  }
+
+  // train(...) → MSE, synchronously on the calling thread (plus the engine's workers).
+  Napi::Value Train(const Napi::CallbackInfo& info) {
+    TrainJob job = prepare(info);
+    return Napi::Number::New(info.Env(), net_->train(job.batch, job.has_rates ? job.rates.data() : nullptr, job.grads));
+  }
+
+  class TrainWorker : public Napi::AsyncWorker {
+   public:
+    TrainWorker(Napi::Env env, Engine* engine, TrainJob job, Napi::Object self)
+        : Napi::AsyncWorker(env, "lirn-native-train"),
+          deferred_(Napi::Promise::Deferred::New(env)),
+          engine_(engine),
+          job_(std::move(job)),
+          self_(Napi::Persistent(self)) {}
+    Napi::Promise Promise() { return deferred_.Promise(); }
+    void Execute() override {
+      try {
+        loss_ = engine_->net_->train(job_.batch, job_.has_rates ? job_.rates.data() : nullptr, job_.grads);
+      } catch (const std::bad_alloc&) {
+        SetError("native engine: out of memory during a step");
+      }
+    }
+    void OnOK() override {
+      engine_->finish();
+      deferred_.Resolve(Napi::Number::New(Env(), loss_));
+    }
+    void OnError(const Napi::Error& e) override {
+      engine_->finish();
+      deferred_.Reject(e.Value());
+    }
+
+   private:
+    Napi::Promise::Deferred deferred_;
+    Engine* engine_;
+    TrainJob job_;
+    Napi::ObjectReference self_;  // keeps the engine alive until the step ends
+    double loss_ = 0;
+  };
+
+  // trainAsync(...) → Promise<MSE>: the step runs off the JS thread; the engine refuses other calls meanwhile.
+  Napi::Value TrainAsync(const Napi::CallbackInfo& info) {
+    TrainJob job = prepare(info);
+    auto* worker = new TrainWorker(info.Env(), this, std::move(job), info.This().As<Napi::Object>());
+    busy_ = true;
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+  }
+
+  void finish() {
+    busy_ = false;
+    if (dispose_pending_) net_.reset();
   }
 
   // render(z: Float32Array(latentDim), width, height, out: Float32Array(width*height*C))
@@ -201,12 +274,15 @@ class Engine : public Napi::ObjectWrap<Engine> {
   }
 
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
-    net_.reset();
+    if (busy_) dispose_pending_ = true;  // freed when the running step ends
+    else net_.reset();
     return info.Env().Undefined();
   }
 
   std::unique_ptr<Network> net_;
   bool trainable_ = false;
+  bool busy_ = false;
+  bool dispose_pending_ = false;
 };
 
 Napi::Value CpuInfo(const Napi::CallbackInfo& info) {
@@ -300,7 +376,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo));
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench));
   exports.Set("layerBench", Napi::Function::New(env, LayerBench));
-  exports.Set("abiVersion", Napi::Number::New(env, 1));
+  exports.Set("abiVersion", Napi::Number::New(env, 2));
   return exports;
 }
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-export const ADDON_ABI_VERSION = 1;
+export const ADDON_ABI_VERSION = 2;
 
 export interface NativeNetwork {
   info(): { isa: string; threads: number; total: number };
@@ -25,6 +25,15 @@ export interface NativeNetwork {
     rates: Float64Array | null,
     gradsOut: Float32Array | null,
   ): number;
+  /** `train` off the JS thread; every other call throws while it runs. */
+  trainAsync(
+    frameIndex: Int32Array,
+    pixelsPerFrame: number,
+    coords: Float32Array,
+    target: Float32Array,
+    rates: Float64Array | null,
+    gradsOut: Float32Array | null,
+  ): Promise<number>;
   render(z: Float32Array, width: number, height: number, out: Float32Array): void;
   /** Seconds per phase since the previous call (inner tile phases measured on thread 0). */
   timings(): PhaseTimings;

@@ -1,7 +1,8 @@
 /**
  * The `native` TrainEngine: fused C++ forward/backward/Adam kernels (native/src) behind the shared engine
  * interface. Parameters and Adam moments live in the addon; this wrapper converts ParamSets and batches.
- * Calls run synchronously on the calling thread plus the addon's own worker threads.
+ * Steps run off the JS thread (the event loop stays free, e.g. for a server running encode jobs); calls are
+ * queued, so overlapping calls run one after another in call order.
  */
 import { availableParallelism } from 'node:os';
 import type { ParamSet } from '../../model/params.js';
@@ -29,6 +30,7 @@ export class NativeEngine implements TrainEngine {
   readonly backend: string;
   readonly layout: NativeLayout;
   private net: NativeNetwork | null;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: NativeEngineOptions) {
     const load = loadAddon();
@@ -57,15 +59,24 @@ export class NativeEngine implements TrainEngine {
     return this.net;
   }
 
-  private run(batch: PixelBatch, rates: Float64Array | null, grads: Float32Array | null): number {
-    const net = this.live();
-    if (!(batch.frameIndex instanceof Int32Array))
-      throw new TypeError('native engine: batch.frameIndex must be an Int32Array');
-    if (!(batch.coords instanceof Float32Array))
-      throw new TypeError('native engine: batch.coords must be a Float32Array');
-    if (!(batch.target instanceof Float32Array))
-      throw new TypeError('native engine: batch.target must be a Float32Array');
-    return net.train(batch.frameIndex, batch.pixelsPerFrame, batch.coords, batch.target, rates, grads);
+  /** Runs `fn` after every earlier call has settled (the addon refuses calls while a step runs). */
+  private serial<T>(fn: () => T | Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private run(batch: PixelBatch, rates: Float64Array | null, grads: Float32Array | null): Promise<number> {
+    return this.serial(() => {
+      const net = this.live();
+      if (!(batch.frameIndex instanceof Int32Array))
+        throw new TypeError('native engine: batch.frameIndex must be an Int32Array');
+      if (!(batch.coords instanceof Float32Array))
+        throw new TypeError('native engine: batch.coords must be a Float32Array');
+      if (!(batch.target instanceof Float32Array))
+        throw new TypeError('native engine: batch.target must be a Float32Array');
+      return net.trainAsync(batch.frameIndex, batch.pixelsPerFrame, batch.coords, batch.target, rates, grads);
+    });
   }
 
   async step(batch: PixelBatch, rates: GroupRates): Promise<number> {
@@ -81,51 +92,61 @@ export class NativeEngine implements TrainEngine {
 
   async gradients(batch: PixelBatch): Promise<{ loss: number; grads: ParamSet }> {
     const flat = new Float32Array(this.layout.total);
-    const loss = this.run(batch, null, flat);
+    const loss = await this.run(batch, null, flat);
     return { loss, grads: unpackParams(this.layout, flat) };
   }
 
-  /** Parameters as one flat Float32Array in `layout` order (no per-tensor copies), e.g. for checkpoints. */
-  readFlat(which: 0 | 1 | 2 = 0): Float32Array {
+  private readNow(which: 0 | 1 | 2): Float32Array {
     const out = new Float32Array(this.layout.total);
     this.live().read(which, out);
     return out;
   }
 
+  /** Parameters (0) or Adam m (1) / v (2) as one flat Float32Array in `layout` order, e.g. for checkpoints. */
+  readFlat(which: 0 | 1 | 2 = 0): Promise<Float32Array> {
+    return this.serial(() => this.readNow(which));
+  }
+
   /** Seconds per step phase since the previous call (see native/src/network.h), for benchmarks. */
-  phaseTimings(): PhaseTimings {
-    return this.live().timings();
+  phaseTimings(): Promise<PhaseTimings> {
+    return this.serial(() => this.live().timings());
   }
 
   async getParams(): Promise<ParamSet> {
-    return unpackParams(this.layout, this.readFlat(0));
+    return unpackParams(this.layout, await this.readFlat(0));
   }
 
   async setParams(params: ParamSet): Promise<void> {
-    this.live().write(0, packParams(this.layout, params));
+    const flat = packParams(this.layout, params);
+    return this.serial(() => this.live().write(0, flat));
   }
 
   async getOptimizerState(): Promise<OptimizerState> {
-    const net = this.live();
-    return {
-      step: net.getStep(),
-      m: unpackParams(this.layout, this.readFlat(1)),
-      v: unpackParams(this.layout, this.readFlat(2)),
-    };
+    return this.serial(() => ({
+      step: this.live().getStep(),
+      m: unpackParams(this.layout, this.readNow(1)),
+      v: unpackParams(this.layout, this.readNow(2)),
+    }));
   }
 
   async setOptimizerState(state: OptimizerState): Promise<void> {
-    const net = this.live();
     if (!Number.isInteger(state.step) || state.step < 0) {
       throw new RangeError(`native engine: optimizer step must be a non-negative integer, got ${state.step}`);
     }
     const m = packParams(this.layout, state.m, 'optimizer m');
     const v = packParams(this.layout, state.v, 'optimizer v');
-    net.write(1, m);
-    net.write(2, v);
-    net.setStep(state.step);
+    return this.serial(() => {
+      const net = this.live();
+      net.write(1, m);
+      net.write(2, v);
+      net.setStep(state.step);
+    });
   }
 
+  /**
+   * Frees the native state. A step already running finishes (the addon defers the release); calls queued
+   * behind it reject.
+   */
   dispose(): void {
     this.net?.dispose();
     this.net = null;
