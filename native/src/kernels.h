@@ -32,6 +32,8 @@ struct Kernels {
   float (*dot)(int n, const float* a, const float* b);
   // y += alpha · x
   void (*axpy)(int n, float alpha, const float* x, float* y);
+  // out[j] += Σ_r A[r·cols + j] (bias gradients: column sums of dY)
+  void (*colsum_add)(int rows, int cols, const float* A, float* out);
   // Hash-grid features of n points (xy interleaved) into enc (row stride lde, level l at column l·F); keeps
   // each level's 4 corner rows and bilinear weights in idx/w ([level][point][corner]) for the backward pass.
   void (*grid_encode)(int n, const double* xy, int levels, int F, unsigned log2_table, const GridLevelView* lv,

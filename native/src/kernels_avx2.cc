@@ -44,7 +44,7 @@ struct V {
 }  // namespace avx2
 
 const Kernels* kernels_avx2() {
-  static const Kernels k{"avx2+fma", 8, &avx2::gemm, &avx2::dot, &avx2::axpy, &avx2::grid_encode, &avx2::grid_backward};
+  static const Kernels k{"avx2+fma", 8, &avx2::gemm, &avx2::dot, &avx2::axpy, &avx2::colsum_add, &avx2::grid_encode, &avx2::grid_backward};
   return &k;
 }
 

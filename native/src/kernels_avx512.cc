@@ -111,7 +111,7 @@ static void grid_encode(int n, const double* xy, int levels, int F, unsigned log
 }  // namespace avx512
 
 const Kernels* kernels_avx512() {
-  static const Kernels k{"avx512", 16, &avx512::gemm, &avx512::dot, &avx512::axpy, &avx512::grid_encode, &avx512::grid_backward};
+  static const Kernels k{"avx512", 16, &avx512::gemm, &avx512::dot, &avx512::axpy, &avx512::colsum_add, &avx512::grid_encode, &avx512::grid_backward};
   return &k;
 }
 

@@ -77,9 +77,9 @@ struct V {
 
 const Kernels* kernels_generic() {
 #if defined(__SSE2__)
-  static const Kernels k{"sse2", 4, &generic::gemm, &generic::dot, &generic::axpy, &generic::grid_encode, &generic::grid_backward};
+  static const Kernels k{"sse2", 4, &generic::gemm, &generic::dot, &generic::axpy, &generic::colsum_add, &generic::grid_encode, &generic::grid_backward};
 #else
-  static const Kernels k{"scalar", 1, &generic::gemm, &generic::dot, &generic::axpy, &generic::grid_encode, &generic::grid_backward};
+  static const Kernels k{"scalar", 1, &generic::gemm, &generic::dot, &generic::axpy, &generic::colsum_add, &generic::grid_encode, &generic::grid_backward};
 #endif
   return &k;
 }

@@ -279,7 +279,7 @@ void Network::backward(int n, int frame, Scratch& s, const float* dout, float* g
     // dW (+)= dYᵀ · X: A = dY read transposed.
     k_->gemm(L.out, L.in, n, cur, 1, L.out, s.acts[i].data(), L.in, gw, L.in, acc);
     float* gb = grad + L.bias;
-    for (int p = 0; p < n; ++p) k_->axpy(L.out, 1.0f, cur + std::int64_t{p} * L.out, gb);
+    k_->colsum_add(n, L.out, cur, gb);
     if (i == 0 && !model_.encoding_has_params()) break;
     GemmEpilogue ep;
     if (i > 0) {
