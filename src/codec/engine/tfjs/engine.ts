@@ -181,7 +181,7 @@ export class TfjsEngine implements TrainEngine {
     const image = this.config.patch
       ? await this.renderPatches(t, width, height)
       : await this.renderPixels(t, width, height);
-    for (let i = 0; i < image.length; i++) image[i] = Math.min(1, Math.max(0, image[i]));
+    for (let i = 0; i < image.length; i++) image[i] = image[i] > 0 ? Math.min(image[i], 1) : 0; // NaN → 0 (spec §4.3.6)
     return image;
   }
 

@@ -1,0 +1,36 @@
+/**
+ * The settings that determine a training run's trajectory. They travel in checkpoints; resuming with different
+ * ones would not continue the same run, so the trainer refuses (naming the settings that differ).
+ */
+import type { GroupRates } from '../engine/types.js';
+import type { LrSchedule } from './schedule.js';
+
+export interface TrainSetup {
+  width: number;
+  height: number;
+  /** Hold-out stride α: frames 0, α, 2α, … are trained. */
+  holdOut: number;
+  framesPerBatch: number;
+  pixelsPerFrame: number;
+  iterations: number;
+  schedule: LrSchedule;
+  rates: GroupRates;
+}
+
+/** Names of the settings whose values differ (deep comparison, key order ignored). */
+export function setupDifferences(a: TrainSetup, b: TrainSetup): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof TrainSetup>;
+  return [...keys].filter((k) => canonical(a[k]) !== canonical(b[k]));
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}

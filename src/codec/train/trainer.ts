@@ -1,0 +1,264 @@
+/**
+ * The training loop: sample a batch, one engine step at the scheduled rates, report progress, checkpoint.
+ * Everything that shapes the trajectory is a function of the seed and the iteration number — initial parameters
+ * (initParams(seed)), each iteration's batch (its own RNG stream, derived from seed and iteration), the schedule —
+ * so the same seed on the same engine gives the same loss curve, and a run resumed from a checkpoint (parameters +
+ * Adam state + iteration) continues bit-identically. No Node APIs: checkpoints are handed to a caller's `save`.
+ */
+import { selectEngine } from '../engine/index.js';
+import type { EngineFactory, GroupRates } from '../engine/types.js';
+import type { ModelConfig } from '../model/config.js';
+import { initParams } from '../model/init.js';
+import type { ParamSet } from '../model/params.js';
+import { createRng, type Rng } from '../util/random.js';
+import { CheckpointError, type TrainCheckpoint } from './checkpoint-format.js';
+import { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
+import { resolveRates, scaleRates } from './rates.js';
+import { type Clip, type FrameData, sampleBatch, validateClip } from './sampler.js';
+import { DEFAULT_SCHEDULE, type LrSchedule, learningRateFactor, validateSchedule } from './schedule.js';
+import { setupDifferences, type TrainSetup } from './setup.js';
+
+export interface TrainProgress {
+  /** Completed iterations. */
+  iteration: number;
+  iterations: number;
+  /** This iteration's batch MSE. */
+  loss: number;
+  /** PSNR (dB) of an exponential moving average of the batch MSE: a cheap estimate of the fit. */
+  psnr: number;
+  /** Rate factor from the schedule at this iteration. */
+  lrFactor: number;
+  /** Milliseconds since this call started (a resumed run counts from its resumption). */
+  elapsedMs: number;
+  /** Estimated milliseconds to the last iteration, from this call's pace. */
+  etaMs: number;
+}
+
+export interface TrainOptions {
+  /** RGB frames, HWC, width × height × 3 values each; Uint8Array in 0…255 or Float32Array in [0, 1]. */
+  frames: readonly FrameData[];
+  width: number;
+  height: number;
+  config: ModelConfig;
+  iterations: number;
+  /** Engine to train on; default: the registry's first available (src/codec/engine/index.ts). */
+  engine?: EngineFactory;
+  /** Frames per batch (F); capped by the number of trained frames. Default 8. */
+  framesPerBatch?: number;
+  /** Random pixels per frame (P) for per-pixel models; patch models always use whole frames. Default 2048. */
+  pixelsPerFrame?: number;
+  schedule?: LrSchedule;
+  /** Base rate per parameter group; missing groups take DEFAULT_GROUP_RATES (rates.ts). */
+  rates?: Partial<GroupRates>;
+  seed?: number;
+  /** Hold-out stride α ≥ 1: train only frames 0, α, 2α, … (see heldout.ts). Default 1 (all frames). */
+  holdOut?: number;
+  /** Starting parameters instead of initParams(config, frames, seed). */
+  initialParams?: ParamSet;
+  /**
+   * Latent rows at the start: 'random' keeps initParams' N(0, σ²) (the paper's); 'temporal' replaces them with a
+   * smooth cosine basis over time (heldout.ts), which makes interpolated latents of held-out frames decode better.
+   * Ignored with `initialParams` or `resume`. Default 'random'.
+   */
+  latentInit?: 'random' | 'temporal';
+  /** Continue this checkpoint's run; options must describe the same run (same config, frames, setup, seed). */
+  resume?: TrainCheckpoint;
+  onProgress?: (p: TrainProgress) => void;
+  /** Call onProgress every this many iterations (default 10; the last iteration always reports). */
+  progressEvery?: number;
+  /** Save a checkpoint every `every` iterations, when stopped early, and after the last iteration. */
+  checkpoint?: { every: number; save: (c: TrainCheckpoint) => Promise<void> | void };
+  /** Stop after this many completed iterations (of `iterations`), e.g. to split a run across processes. */
+  stopAt?: number;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  /** Final parameters, held-out latent rows filled by interpolation. */
+  params: ParamSet;
+  /** Batch loss of every completed iteration (including those before a resume). */
+  losses: Float32Array;
+  /** Completed iterations; less than `iterations` when stopped early. */
+  iteration: number;
+  completed: boolean;
+  trainedFrames: number[];
+  /** `name on backend` of the engine that ran. */
+  engine: string;
+  elapsedMs: number;
+}
+
+const PSNR_EMA = 0.9;
+/** iterationRng keeps seed + (i + 1)·2^32 below 2^53. */
+const MAX_ITERATIONS = 2 ** 21 - 1;
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const clip: Clip = { frames: options.frames, width: options.width, height: options.height };
+  validateClip(clip);
+  const { config } = options;
+  const frameCount = options.frames.length;
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new RangeError(`seed must be an integer in 0..2^32−1, got ${seed}`);
+  const setup = resolveSetup(options, frameCount);
+  const trained = trainedFrameIndices(frameCount, setup.holdOut);
+  const stopAt = Math.min(options.stopAt ?? setup.iterations, setup.iterations);
+  const progressEvery = options.progressEvery ?? 10;
+
+  const resume = options.resume;
+  if (resume) checkResume(resume, config, frameCount, seed, setup);
+  const factory = options.engine ?? (await selectEngine());
+  const engine = await factory.create({
+    config,
+    frames: frameCount,
+    params:
+      resume?.params ?? options.initialParams ?? startingParams(config, frameCount, seed, options.latentInit),
+  });
+  try {
+    if (resume) await engine.setOptimizerState(resume.optimizer);
+    const losses = new Float32Array(setup.iterations);
+    let iteration = resume?.iteration ?? 0;
+    if (resume) losses.set(resume.losses);
+    let ema = iteration > 0 ? emaOf(losses.subarray(0, iteration)) : Number.NaN;
+    const start = performance.now();
+    const startIteration = iteration;
+    let lastSaved = iteration;
+
+    const snapshot = async (): Promise<TrainCheckpoint> => ({
+      iteration,
+      seed,
+      config,
+      frames: frameCount,
+      setup,
+      params: await engine.getParams(),
+      optimizer: await engine.getOptimizerState(),
+      losses: losses.slice(0, iteration),
+    });
+
+    while (iteration < stopAt && !options.signal?.aborted) {
+      const factor = learningRateFactor(setup.schedule, iteration, setup.iterations);
+      const batch = sampleBatch(
+        config,
+        clip,
+        trained,
+        setup.framesPerBatch,
+        setup.pixelsPerFrame,
+        iterationRng(seed, iteration),
+      );
+      const loss = await engine.step(batch, scaleRates(setup.rates, factor));
+      if (!Number.isFinite(loss))
+        throw new Error(`training diverged at iteration ${iteration + 1}: loss ${loss}`);
+      losses[iteration] = loss;
+      iteration++;
+      ema = Number.isNaN(ema) ? loss : PSNR_EMA * ema + (1 - PSNR_EMA) * loss;
+      if (options.onProgress && (iteration % progressEvery === 0 || iteration === stopAt)) {
+        const elapsedMs = performance.now() - start;
+        const pace = elapsedMs / (iteration - startIteration);
+        options.onProgress({
+          iteration,
+          iterations: setup.iterations,
+          loss,
+          psnr: psnrOf(ema),
+          lrFactor: factor,
+          elapsedMs,
+          etaMs: pace * (setup.iterations - iteration),
+        });
+      }
+      if (options.checkpoint && iteration % options.checkpoint.every === 0 && iteration < stopAt) {
+        await options.checkpoint.save(await snapshot());
+        lastSaved = iteration;
+      }
+    }
+    if (options.checkpoint && lastSaved !== iteration) await options.checkpoint.save(await snapshot());
+
+    const params = await engine.getParams();
+    if (trained.length < frameCount)
+      fillHeldOutLatents(params.get('latents')!.data, config.latent.dim, trained);
+    return {
+      params,
+      losses: losses.slice(0, iteration),
+      iteration,
+      completed: iteration === setup.iterations,
+      trainedFrames: trained,
+      engine: `${engine.name} on ${engine.backend}`,
+      elapsedMs: performance.now() - start,
+    };
+  } finally {
+    engine.dispose();
+  }
+}
+
+function startingParams(config: ModelConfig, frames: number, seed: number, latentInit = 'random'): ParamSet {
+  const params = initParams(config, frames, seed);
+  if (latentInit === 'temporal')
+    temporalLatents(params.get('latents')!.data, config.latent.dim, config.latent.init_std);
+  else if (latentInit !== 'random')
+    throw new RangeError(`latentInit must be 'random' or 'temporal', got '${latentInit}'`);
+  return params;
+}
+
+/** Iteration i's sampling stream: createRng folds the high word into the seed, so (seed, i) pairs never collide for i < 2^21. */
+export function iterationRng(seed: number, iteration: number): Rng {
+  return createRng(seed + (iteration + 1) * 4294967296);
+}
+
+export function psnrOf(mse: number): number {
+  return mse > 0 ? -10 * Math.log10(mse) : Number.POSITIVE_INFINITY;
+}
+
+function emaOf(losses: Float32Array): number {
+  let ema = losses[0];
+  for (let i = 1; i < losses.length; i++) ema = PSNR_EMA * ema + (1 - PSNR_EMA) * losses[i];
+  return ema;
+}
+
+function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
+  const positive = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    return v;
+  };
+  const holdOut = positive('holdOut', o.holdOut ?? 1);
+  if (positive('iterations', o.iterations) > MAX_ITERATIONS) {
+    throw new RangeError(
+      `iterations must be at most ${MAX_ITERATIONS} (per-iteration sampling seeds), got ${o.iterations}`,
+    );
+  }
+  const trainedCount = trainedFrameIndices(frameCount, holdOut).length;
+  const schedule = o.schedule ?? DEFAULT_SCHEDULE;
+  validateSchedule(schedule);
+  if (o.stopAt !== undefined) positive('stopAt', o.stopAt);
+  if (o.checkpoint) positive('checkpoint.every', o.checkpoint.every);
+  if (o.progressEvery !== undefined) positive('progressEvery', o.progressEvery);
+  return {
+    width: o.width,
+    height: o.height,
+    holdOut,
+    framesPerBatch: Math.min(positive('framesPerBatch', o.framesPerBatch ?? 8), trainedCount),
+    pixelsPerFrame: positive('pixelsPerFrame', o.pixelsPerFrame ?? 2048),
+    iterations: positive('iterations', o.iterations),
+    schedule,
+    rates: resolveRates(o.rates),
+  };
+}
+
+function checkResume(
+  c: TrainCheckpoint,
+  config: ModelConfig,
+  frames: number,
+  seed: number,
+  setup: TrainSetup,
+): void {
+  if (JSON.stringify(c.config) !== JSON.stringify(config))
+    throw new CheckpointError('config', 'the checkpoint was trained with another model config');
+  if (c.frames !== frames)
+    throw new CheckpointError('frames', `the checkpoint has ${c.frames} frames, this clip ${frames}`);
+  if (c.seed !== seed)
+    throw new CheckpointError('seed', `the checkpoint's run used seed ${c.seed}, not ${seed}`);
+  const diff = setupDifferences(c.setup, setup);
+  if (diff.length)
+    throw new CheckpointError('setup', `the run's settings differ from the checkpoint's: ${diff.join(', ')}`);
+  if (c.iteration > setup.iterations)
+    throw new CheckpointError(
+      'iteration',
+      `the checkpoint is at ${c.iteration}, past the run's ${setup.iterations}`,
+    );
+}
