@@ -3,8 +3,12 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AV_DISPOSITION_ATTACHED_PIC, AV_NOPTS_VALUE, AVMEDIA_TYPE_AUDIO, AVMEDIA_TYPE_VIDEO } from 'node-av/constants';
 import { Demuxer, type Stream } from './av.js';
+import { avGetCodecName } from 'node-av/lib';
 import { checkDimension, MediaError } from './errors.js';
 import type { Rational } from './types.js';
+
+/** Decoders that turn text files into pictures; their input is never a video a user meant to encode. */
+const TEXT_AS_VIDEO_CODECS = new Set(['ansi', 'bintext', 'xbin', 'idf']);
 
 export interface VideoInput {
   path: string;
@@ -29,9 +33,18 @@ export async function openVideoInput(path: string): Promise<VideoInput> {
       (s) => s.codecpar.codecType === AVMEDIA_TYPE_VIDEO && !s.hasDisposition(AV_DISPOSITION_ATTACHED_PIC),
     );
     const hasAudio = streams.some((s) => s.codecpar.codecType === AVMEDIA_TYPE_AUDIO);
+    if (streams.length === 0) {
+      // MP4 demuxers drop tracks without samples, so a zero-length video looks like an empty container.
+      throw new MediaError('empty-video', path, 'the file holds no streams (a zero-length video?)');
+    }
     if (!stream) {
       const what = hasAudio ? 'audio only' : `${streams.length} stream(s), none of them video`;
       throw new MediaError('no-video', path, `no video stream (${what})`);
+    }
+    const codecName = avGetCodecName(stream.codecpar.codecId) ?? '';
+    if (TEXT_AS_VIDEO_CODECS.has(codecName)) {
+      // FFmpeg's tty demuxer accepts any text file and "decodes" it as ANSI art: that is not a video.
+      throw new MediaError('not-media', path, `not a video file (FFmpeg reads it as '${codecName}' text art)`);
     }
     const { width, height } = stream.codecpar;
     if (width === 0 || height === 0) {

@@ -1,0 +1,144 @@
+import { uniformBitAllocation } from '../../codec/encoder/bit-allocation.js';
+import { PROFILE_NAMES, type ProfileName, profileConfig } from '../../codec/model/config.js';
+import { parameterCount } from '../../codec/model/params.js';
+import type { EncodeEvent } from '../../codec/segmenter/encode.js';
+import { encodeFileToLirn, type FileEncodeResult } from '../../media/transcode.js';
+import type { DecodeOptions } from '../../media/types.js';
+import { parseCommand, parsePositive, parseSize, requireOption, UsageError } from '../args.js';
+import { chooseTrainEngine } from '../engines.js';
+import { createProgress, formatDuration, type ProgressView } from '../progress.js';
+
+export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options]
+
+  -i, --input FILE          any video node-av can read (MP4, MKV, AVI, MOV, …)
+  -o, --output FILE         the .lirn file to write (atomically; resumable state in OUTPUT.work/)
+  --profile S|M|L           model size (default M)
+  --size WxH                scale the source to this size before training
+  --fps F                   convert the source frame rate first
+  --start SECONDS           skip the beginning
+  --frames N                encode at most N frames
+  --iterations N            training iterations per cold-started chunk (default 2000)
+  --warm-iterations N       iterations per warm-started chunk (default half)
+  --segment-seconds S       latent segment (HLS segment) length (default 2)
+  --chunk-segments N        segments that share one model (default 4)
+  --no-scene-cuts           do not start new models at scene cuts
+  --bits B                  quantization bits for tables/hypernetworks (latents/base get B+2; default 8)
+  --engine auto|native|tfjs training engine (default auto: the fastest available)
+  --hold-out A              train only every A-th frame (the rest come from latent interpolation)
+  --seed N                  random seed (default 0); the same seed gives the same bytes
+`;
+
+export const encodeOptions = {
+  input: { type: 'string', short: 'i' },
+  output: { type: 'string', short: 'o' },
+  profile: { type: 'string', default: 'M' },
+  size: { type: 'string' },
+  fps: { type: 'string' },
+  start: { type: 'string' },
+  frames: { type: 'string' },
+  iterations: { type: 'string', default: '2000' },
+  'warm-iterations': { type: 'string' },
+  'segment-seconds': { type: 'string' },
+  'chunk-segments': { type: 'string' },
+  'no-scene-cuts': { type: 'boolean', default: false },
+  bits: { type: 'string' },
+  engine: { type: 'string', default: 'auto' },
+  'hold-out': { type: 'string' },
+  seed: { type: 'string', default: '0' },
+} as const;
+
+export type EncodeValues = ReturnType<typeof parseCommand<typeof encodeOptions>>['values'];
+
+export function profileOf(text: string): ProfileName {
+  const p = text.toUpperCase();
+  if (!(PROFILE_NAMES as readonly string[]).includes(p)) {
+    throw new UsageError(`unknown profile '${text}' (expected one of ${PROFILE_NAMES.join(', ')})`);
+  }
+  return p as ProfileName;
+}
+
+export function encodeProgress(label = 'encode'): { onEvent: (e: EncodeEvent) => void; stop: () => void } {
+  let view: ProgressView | null = null;
+  let total = 0;
+  let base = 0;
+  return {
+    onEvent(e) {
+      if (e.phase === 'plan') {
+        total = e.plan.chunks.length;
+        process.stderr.write(`${label}: ${e.plan.segments.length} segments in ${total} chunk(s)\n`);
+      } else if (e.phase === 'train') {
+        if (!view) view = createProgress(total * 1000, label);
+        base = e.chunk * 1000;
+        view.update(base + Math.round((1000 * e.iteration) / e.iterations), {
+          chunk: `${e.chunk + 1}/${e.chunks}`,
+          it: `${e.iteration}/${e.iterations}`,
+          psnr: `${e.psnr.toFixed(2)}dB`,
+          eta: formatDuration(e.etaMs / 1000),
+        });
+      } else if (e.phase === 'chunk-done' && e.resumed) {
+        process.stderr.write(`${label}: chunk ${e.chunk + 1}/${e.chunks} restored from its checkpoint\n`);
+      }
+    },
+    stop: () => view?.stop(),
+  };
+}
+
+export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Promise<FileEncodeResult> {
+  const input = requireOption(values.input, '-i INPUT', usage);
+  const output = requireOption(values.output, '-o OUTPUT', usage);
+  const profile = profileOf(values.profile ?? 'M');
+  const decode: DecodeOptions = {};
+  if (values.size) Object.assign(decode, parseSize(values.size));
+  if (values.fps) decode.fps = parsePositive(values.fps, '--fps');
+  if (values.start !== undefined) {
+    const start = Number(values.start);
+    if (!Number.isFinite(start) || start < 0)
+      throw new UsageError(`--start must be ≥ 0 seconds, got '${values.start}'`);
+    decode.start = start;
+  }
+  if (values.frames) decode.frames = parsePositive(values.frames, '--frames', { integer: true });
+  const iterations = parsePositive(values.iterations, '--iterations', { integer: true })!;
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
+  const progress = encodeProgress();
+  let configFor = (w: number, h: number) => profileConfig(profile, w, h);
+  const engine = await chooseTrainEngine(values.engine ?? 'auto', configFor(64, 64));
+  try {
+    const result = await encodeFileToLirn({
+      input,
+      output,
+      config: configFor,
+      decode,
+      iterations,
+      warmIterations: parsePositive(values['warm-iterations'], '--warm-iterations', { integer: true }),
+      segmentSeconds: parsePositive(values['segment-seconds'], '--segment-seconds'),
+      segmentsPerChunk: parsePositive(values['chunk-segments'], '--chunk-segments', { integer: true }),
+      sceneCuts: !values['no-scene-cuts'],
+      engine,
+      seed,
+      bits: values.bits
+        ? uniformBitAllocation(parsePositive(values.bits, '--bits', { integer: true })!)
+        : undefined,
+      holdOut: parsePositive(values['hold-out'], '--hold-out', { integer: true }),
+      onEvent: progress.onEvent,
+    });
+    progress.stop();
+    configFor = () => result.file.chunks[0].config;
+    const params = parameterCount(result.file.chunks[0].config, result.file.chunks[0].frameCount);
+    process.stderr.write(
+      `${output}: ${result.source.frameCount} frames ${result.source.width}x${result.source.height}, ` +
+        `${result.file.chunks.length} model(s) of ${params} parameters, ${result.bytes} bytes, ${result.bpp.toFixed(4)} bpp, engine ${result.engine || 'none (all chunks restored)'}\n`,
+    );
+    return result;
+  } catch (e) {
+    progress.stop();
+    throw e;
+  }
+}
+
+export async function encodeCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, encodeOptions, ENCODE_USAGE);
+  await runEncode(values);
+  return 0;
+}

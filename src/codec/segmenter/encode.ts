@@ -1,0 +1,260 @@
+/**
+ * The chunked encoder (NIRVANA-style): plan segments and chunks, train one model per chunk — each warm-started
+ * from the previous chunk's trained weights unless a scene cut starts it — then quantize + code each chunk and
+ * assemble a `.lirn` file. Memory stays bounded by one chunk's frames.
+ *
+ * Resumption: the only state is one trainer checkpoint per chunk (kept by an `EncodeStore`). A finished chunk's
+ * checkpoint holds its final parameters, from which packing is recomputed deterministically; an unfinished one
+ * resumes training bit-identically. So a killed encode, re-run with the same inputs and seed, writes the same bytes.
+ */
+import type { LirnChunk, LirnFile, LirnSegment } from '../../container/lirn-file.js';
+import { DEFAULT_COMPATIBLE_BRANDS, LIRN_BRAND } from '../../container/lirn-file.js';
+import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from '../encoder/bit-allocation.js';
+import { packChunk } from '../encoder/pack.js';
+import type { EngineFactory } from '../engine/types.js';
+import type { ModelConfig } from '../model/config.js';
+import { initParams } from '../model/init.js';
+import { cloneParamSet, type ParamSet } from '../model/params.js';
+import type { TrainCheckpoint } from '../train/checkpoint-format.js';
+import { fillHeldOutLatents, trainedFrameIndices } from '../train/heldout.js';
+import { type TrainOptions, train } from '../train/trainer.js';
+import { type PlannedChunk, planSegments, type SegmentPlan } from './plan.js';
+import { detectSceneCuts, lumaHistogram } from './scene.js';
+
+export interface FrameSource {
+  width: number;
+  height: number;
+  frameCount: number;
+  /** Exact frame rate as timescale / sampleDuration (e.g. 24000 / 1001). */
+  timescale: number;
+  sampleDuration: number;
+  /** RGB24 frames [first, first + count). */
+  read(first: number, count: number): Promise<Uint8Array[]>;
+}
+
+/** Where per-chunk trainer checkpoints live between runs (files for the CLI, memory for tests). */
+export interface EncodeStore {
+  load(chunk: number): Promise<TrainCheckpoint | null>;
+  save(chunk: number, checkpoint: TrainCheckpoint): Promise<void>;
+}
+
+export type EncodeEvent =
+  | { phase: 'scan'; frame: number; frames: number }
+  | { phase: 'plan'; plan: SegmentPlan }
+  | {
+      phase: 'train';
+      chunk: number;
+      chunks: number;
+      iteration: number;
+      iterations: number;
+      psnr: number;
+      etaMs: number;
+    }
+  | { phase: 'chunk-done'; chunk: number; chunks: number; resumed: boolean; bytes: number };
+
+export interface EncodeOptions {
+  source: FrameSource;
+  config: ModelConfig;
+  /** Iterations for a cold-started chunk (the first, or one after a scene cut). */
+  iterations: number;
+  /** Iterations for a warm-started chunk; default: `iterations` / 2. */
+  warmIterations?: number;
+  /** Warm-start each chunk from the previous one's weights (default true). */
+  warmStart?: boolean;
+  segmentSeconds?: number;
+  segmentsPerChunk?: number;
+  /** Detect scene cuts and start a new (cold) chunk at each (default true). */
+  sceneCuts?: boolean;
+  engine?: EngineFactory;
+  seed?: number;
+  bits?: BitAllocation;
+  framesPerBatch?: number;
+  pixelsPerFrame?: number;
+  rates?: TrainOptions['rates'];
+  schedule?: TrainOptions['schedule'];
+  holdOut?: number;
+  /** Save a trainer checkpoint every this many iterations (default 200). */
+  checkpointEvery?: number;
+  store?: EncodeStore;
+  onEvent?: (e: EncodeEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface EncodeResult {
+  file: LirnFile;
+  plan: SegmentPlan;
+  engine: string;
+  /** Training iterations run by this call (0 for chunks restored from finished checkpoints). */
+  iterationsRun: number;
+  /** Final training loss curve of every chunk (restored chunks included). */
+  losses: Float32Array[];
+}
+
+async function scanSceneCuts(source: FrameSource, onEvent?: (e: EncodeEvent) => void): Promise<number[]> {
+  const hists: Float64Array[] = [];
+  const step = 32;
+  for (let f = 0; f < source.frameCount; f += step) {
+    const frames = await source.read(f, Math.min(step, source.frameCount - f));
+    for (const fr of frames) hists.push(lumaHistogram(fr, source.width, source.height));
+    onEvent?.({ phase: 'scan', frame: Math.min(f + step, source.frameCount), frames: source.frameCount });
+  }
+  return detectSceneCuts(hists);
+}
+
+/** The previous chunk's weights with a fresh latent table for this chunk's frames. */
+function warmStartParams(previous: ParamSet, config: ModelConfig, frames: number, seed: number): ParamSet {
+  const params = cloneParamSet(previous);
+  params.set('latents', initParams(config, frames, seed).get('latents')!);
+  return params;
+}
+
+export async function encodeChunked(options: EncodeOptions): Promise<EncodeResult> {
+  const { source, config } = options;
+  const seed = options.seed ?? 0;
+  const fps = source.timescale / source.sampleDuration;
+  const cuts = options.sceneCuts === false ? [] : await scanSceneCuts(source, options.onEvent);
+  const plan = planSegments({
+    frameCount: source.frameCount,
+    fps,
+    segmentSeconds: options.segmentSeconds,
+    segmentsPerChunk: options.segmentsPerChunk,
+    sceneCuts: cuts,
+  });
+  options.onEvent?.({ phase: 'plan', plan });
+  const warm = options.warmStart ?? true;
+  const coldIterations = options.iterations;
+  const warmIterations = options.warmIterations ?? Math.max(1, Math.round(coldIterations / 2));
+  const chunks: LirnChunk[] = [];
+  const segments: LirnSegment[] = [];
+  const losses: Float32Array[] = [];
+  let previous: ParamSet | null = null;
+  let engineName = '';
+  let iterationsRun = 0;
+
+  for (const planned of plan.chunks) {
+    const k = planned.index;
+    const cold = !warm || !previous || planned.sceneStart;
+    const iterations = cold ? coldIterations : warmIterations;
+    const chunkSeed = (seed + k * 7919) >>> 0;
+    const saved = (await options.store?.load(k)) ?? null;
+    let params: ParamSet;
+    let resumed = false;
+    if (saved && saved.iteration === iterations && saved.frames === planned.frameCount) {
+      params = saved.params;
+      const trained = trainedFrameIndices(planned.frameCount, options.holdOut ?? 1);
+      if (trained.length < planned.frameCount)
+        fillHeldOutLatents(params.get('latents')!.data, config.latent.dim, trained);
+      losses.push(saved.losses);
+      resumed = true;
+    } else {
+      const frames = await source.read(planned.firstFrame, planned.frameCount);
+      const result = await train({
+        frames,
+        width: source.width,
+        height: source.height,
+        config,
+        iterations,
+        engine: options.engine,
+        seed: chunkSeed,
+        framesPerBatch: options.framesPerBatch,
+        pixelsPerFrame: options.pixelsPerFrame,
+        rates: options.rates,
+        schedule: options.schedule,
+        holdOut: options.holdOut,
+        initialParams: cold ? undefined : warmStartParams(previous!, config, planned.frameCount, chunkSeed),
+        resume: saved && saved.frames === planned.frameCount ? saved : undefined,
+        signal: options.signal,
+        checkpoint: options.store
+          ? { every: options.checkpointEvery ?? 200, save: (c) => options.store!.save(k, c) }
+          : undefined,
+        progressEvery: 5,
+        onProgress: (p) =>
+          options.onEvent?.({
+            phase: 'train',
+            chunk: k,
+            chunks: plan.chunks.length,
+            iteration: p.iteration,
+            iterations: p.iterations,
+            psnr: p.psnr,
+            etaMs: p.etaMs,
+          }),
+      });
+      if (!result.completed) throw new EncodeAborted(k, result.iteration, iterations);
+      iterationsRun += result.iteration - (saved?.iteration ?? 0);
+      engineName = result.engine;
+      params = result.params;
+      losses.push(result.losses);
+    }
+    const packed = packChunk(
+      config,
+      params,
+      {
+        width: source.width,
+        height: source.height,
+        firstFrame: planned.firstFrame,
+        frameCount: planned.frameCount,
+      },
+      options.bits ?? DEFAULT_BIT_ALLOCATION,
+    );
+    chunks.push(packed.chunk);
+    segments.push(...chunkSegments(plan, planned, packed.samples, source.sampleDuration));
+    const bytes = packed.samples.reduce((n, s) => n + s.length, 0);
+    options.onEvent?.({ phase: 'chunk-done', chunk: k, chunks: plan.chunks.length, resumed, bytes });
+    previous = params;
+  }
+
+  const file: LirnFile = {
+    majorBrand: LIRN_BRAND,
+    minorVersion: 0,
+    compatibleBrands: [...DEFAULT_COMPATIBLE_BRANDS],
+    timescale: source.timescale,
+    sampleDuration: source.sampleDuration,
+    frameCount: source.frameCount,
+    displayWidth: source.width,
+    displayHeight: source.height,
+    chunks,
+    segments,
+  };
+  return { file, plan, engine: engineName, iterationsRun, losses };
+}
+
+function chunkSegments(
+  plan: SegmentPlan,
+  chunk: PlannedChunk,
+  samples: Uint8Array[],
+  sampleDuration: number,
+): LirnSegment[] {
+  return chunk.segments.map((i) => {
+    const seg = plan.segments[i];
+    const from = seg.firstFrame - chunk.firstFrame;
+    return {
+      chunkIndex: chunk.index,
+      firstFrame: seg.firstFrame,
+      baseMediaDecodeTime: seg.firstFrame * sampleDuration,
+      samples: samples.slice(from, from + seg.frameCount),
+    };
+  });
+}
+
+export class EncodeAborted extends Error {
+  constructor(
+    readonly chunk: number,
+    readonly iteration: number,
+    readonly iterations: number,
+  ) {
+    super(`encode stopped in chunk ${chunk} at iteration ${iteration}/${iterations}; run it again to resume`);
+    this.name = 'EncodeAborted';
+  }
+}
+
+/** An in-memory store (tests; one process). */
+export function memoryStore(): EncodeStore & { checkpoints: Map<number, TrainCheckpoint> } {
+  const checkpoints = new Map<number, TrainCheckpoint>();
+  return {
+    checkpoints,
+    load: async (k) => checkpoints.get(k) ?? null,
+    save: async (k, c) => {
+      checkpoints.set(k, c);
+    },
+  };
+}
