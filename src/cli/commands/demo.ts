@@ -64,7 +64,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const decoder = new StreamDecoder(file, factory);
   const original = await readFrames(source);
   const meter = new PsnrMeter();
-  original.frames.forEach((frame, t) => meter.add(toRgb8(decoder.renderFrame(t)), frame));
+  original.frames.forEach((frame, t) => {
+    meter.add(toRgb8(decoder.renderFrame(t)), frame);
+  });
   const quality = meter.summary();
 
   const outputs = [

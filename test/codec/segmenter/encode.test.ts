@@ -56,7 +56,9 @@ describe('encodeChunked', () => {
     expect(result.file.segments).toHaveLength(3);
     const decoder = new StreamDecoder(result.file);
     const meter = new PsnrMeter();
-    frames.forEach((f, t) => meter.add(toRgb8(decoder.renderFrame(t)), f));
+    frames.forEach((f, t) => {
+      meter.add(toRgb8(decoder.renderFrame(t)), f);
+    });
     expect(meter.summary().average).toBeGreaterThan(18);
   });
 
