@@ -9,6 +9,8 @@ import { Log } from 'node-av/lib';
 const levels = { debug: AV_LOG_DEBUG, info: AV_LOG_INFO, warning: AV_LOG_WARNING, error: AV_LOG_ERROR };
 const requested = process.env.LIRN_FFMPEG_LOG as keyof typeof levels | undefined;
 Log.setLevel(requested && requested in levels ? levels[requested] : AV_LOG_QUIET);
+// SVT-AV1 prints its banner and warnings itself; its level comes from the environment, read when it first logs.
+if (!requested) process.env.SVT_LOG ??= '0';
 
 export { Decoder, Demuxer, Encoder, FilterAPI, FilterComplexAPI, Muxer } from 'node-av/api';
 export { FFmpegError, Frame, Rational as AvRational } from 'node-av/lib';

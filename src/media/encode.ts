@@ -55,18 +55,25 @@ interface CodecSetup {
   encoder: typeof FF_ENCODER_LIBX264 | typeof FF_ENCODER_LIBX265 | typeof FF_ENCODER_LIBSVTAV1 | typeof FF_ENCODER_LIBVPX_VP9;
   maxCrf: number;
   defaultCrf: number;
+  /** Smallest picture the encoder accepts (found by trying; x265 refuses < 16, SVT-AV1 hangs below 28 wide). */
+  minWidth: number;
+  minHeight: number;
   options: (crf: number | undefined, preset: string | undefined) => Record<string, string | number>;
 }
 
 const CODECS: Record<VideoCodec, CodecSetup> = {
   h264: {
     encoder: FF_ENCODER_LIBX264,
+    minWidth: 1,
+    minHeight: 1,
     maxCrf: 51,
     defaultCrf: 23,
     options: (crf, preset) => ({ preset: preset ?? 'medium', ...(crf === undefined ? {} : { crf }) }),
   },
   hevc: {
     encoder: FF_ENCODER_LIBX265,
+    minWidth: 16,
+    minHeight: 16,
     maxCrf: 51,
     defaultCrf: 28,
     options: (crf, preset) => ({
@@ -77,12 +84,16 @@ const CODECS: Record<VideoCodec, CodecSetup> = {
   },
   av1: {
     encoder: FF_ENCODER_LIBSVTAV1,
+    minWidth: 32,
+    minHeight: 4,
     maxCrf: 63,
     defaultCrf: 35,
     options: (crf, preset) => ({ preset: preset ?? '8', ...(crf === undefined ? {} : { crf }) }),
   },
   vp9: {
     encoder: FF_ENCODER_LIBVPX_VP9,
+    minWidth: 1,
+    minHeight: 1,
     maxCrf: 63,
     defaultCrf: 31,
     // libvpx needs b:v 0 for pure constant quality; deadline good + cpu-used is its speed knob.
@@ -189,6 +200,11 @@ function checkOptions(options: EncodeOptions): Settings {
   if (!setup || !Object.hasOwn(CODECS, options.codec)) {
     throw bad(`codec must be one of ${Object.keys(CODECS).join(', ')}, got ${options.codec}`);
   }
+  if (options.width < setup.minWidth || options.height < setup.minHeight) {
+    throw bad(
+      `${options.codec} needs at least ${setup.minWidth}×${setup.minHeight} pixels, got ${options.width}×${options.height}`,
+    );
+  }
   const pixelFormat = options.pixelFormat ?? 'yuv420p';
   if (pixelFormat !== 'yuv420p' && pixelFormat !== 'yuv444p') throw bad(`pixelFormat must be yuv420p or yuv444p`);
   // 4:2:0 needs whole chroma samples; we reject rather than silently pad or change the picture size.
@@ -228,7 +244,8 @@ async function openEncoder(options: EncodeOptions, settings: Settings, tags: Col
   if (options.codec === 'vp9' && crf !== undefined) codecOptions.b = 0;
   try {
     return await Encoder.create(setup.encoder, {
-      ...(options.bitrate === undefined ? {} : { bitrate: Math.round(options.bitrate) }),
+      // Constant quality must not inherit FFmpeg's default 200 kb/s target (SVT-AV1 then refuses crf).
+      bitrate: options.bitrate === undefined ? 0 : Math.round(options.bitrate),
       ...(options.gopSize === undefined ? {} : { gopSize: options.gopSize }),
       ...(options.threads === undefined ? {} : { threadCount: options.threads }),
       context: {
