@@ -18,7 +18,11 @@ export interface PixelBatch {
   pixelsPerFrame: number;
   /** (x, y) in (0, 1) per sample, length F·P·2. */
   coords: Float32Array;
-  /** RGB in [0, 1] per sample (per pixel of the patch for patch models), length F·P·3 (·p² for patches). */
+  /**
+   * RGB in [0, 1] per sample (per pixel of the patch for patch models), length F·P·3 (·p² for patches).
+   * A patch sample's 3·p² values follow the conv's output channels: value c·p² + dy·p + dx is channel c of pixel
+   * (dx, dy) of the patch (spec §4.3.7).
+   */
   target: Float32Array;
   /** Patch models only: tile shape in centroids; P = tileWidth·tileHeight. */
   tileWidth?: number;

@@ -2,6 +2,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tfjsEngineFactory } from '../../../src/codec/engine/tfjs/index.js';
 import { initParams } from '../../../src/codec/model/init.js';
@@ -42,7 +43,10 @@ function expectSameParams(a: ParamSet, b: ParamSet) {
 
 describe('train()', () => {
   it('same seed gives the same loss curve and parameters; another seed does not', async () => {
+    await tf.ready();
+    const tensorsBefore = tf.memory().numTensors;
     const a = await train({ ...base, iterations: 6 });
+    expect(tf.memory().numTensors).toBe(tensorsBefore); // nothing leaks per step or after dispose
     const b = await train({ ...base, iterations: 6 });
     const c = await train({ ...base, iterations: 6, seed: 6 });
     expect(Array.from(b.losses)).toEqual(Array.from(a.losses));

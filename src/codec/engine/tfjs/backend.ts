@@ -88,9 +88,12 @@ async function initBackend(name: TfjsBackendName): Promise<string> {
       const threads = wasm.getThreadsCount();
       return `tfjs-wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
     }
-    case 'cpu':
+    case 'cpu': {
       await tf.setBackend('cpu');
+      // The cpu backend prints a "install tfjs-node" banner on first use in Node; we already tried tfjs-node.
+      (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
       return 'tfjs-cpu (plain JS)';
+    }
   }
 }
 
