@@ -20,7 +20,12 @@ export interface TrainSetup {
 /** Names of the settings whose values differ (deep comparison, key order ignored). */
 export function setupDifferences(a: TrainSetup, b: TrainSetup): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof TrainSetup>;
-  return [...keys].filter((k) => canonical(a[k]) !== canonical(b[k]));
+  return [...keys].filter((k) => !sameValue(a[k], b[k]));
+}
+
+/** Deep equality of plain JSON-like values, ignoring key order. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
 }
 
 function canonical(v: unknown): string {

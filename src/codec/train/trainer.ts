@@ -16,7 +16,7 @@ import { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './held
 import { resolveRates, scaleRates } from './rates.js';
 import { type Clip, type FrameData, sampleBatch, validateClip } from './sampler.js';
 import { DEFAULT_SCHEDULE, type LrSchedule, learningRateFactor, validateSchedule } from './schedule.js';
-import { setupDifferences, type TrainSetup } from './setup.js';
+import { sameValue, setupDifferences, type TrainSetup } from './setup.js';
 
 export interface TrainProgress {
   /** Completed iterations. */
@@ -247,7 +247,7 @@ function checkResume(
   seed: number,
   setup: TrainSetup,
 ): void {
-  if (JSON.stringify(c.config) !== JSON.stringify(config))
+  if (!sameValue(c.config, config))
     throw new CheckpointError('config', 'the checkpoint was trained with another model config');
   if (c.frames !== frames)
     throw new CheckpointError('frames', `the checkpoint has ${c.frames} frames, this clip ${frames}`);
