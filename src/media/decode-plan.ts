@@ -18,6 +18,7 @@ export interface DecodePlan {
   width: number;
   height: number;
   scaleFilter: ScaleFilter;
+  bitexact: boolean;
   fps?: Rational;
   start: number;
   end: number;
@@ -78,7 +79,8 @@ export function planDecode(
   if (frames !== Number.POSITIVE_INFINITY && !(Number.isInteger(frames) && frames >= 1)) {
     throw bad(`frames must be a positive integer, got ${frames}`);
   }
-  return { sourceWidth, sourceHeight, crop, width, height, scaleFilter, fps, start, end, frames };
+  const bitexact = options.bitexact ?? false;
+  return { sourceWidth, sourceHeight, crop, width, height, scaleFilter, bitexact, fps, start, end, frames };
 }
 
 /** FFmpeg filter description for one plan, given the colour interpretation of the decoded pictures. */
@@ -89,15 +91,16 @@ export function decodeFilterDescription(plan: DecodePlan, matrix: ColourMatrix, 
     parts.push(`fps=fps=${plan.fps.num}/${plan.fps.den}${startTime}`);
   }
   const colour = `in_color_matrix=${matrix}:in_range=${range}`;
+  const exact = plan.bitexact ? '+bitexact' : '';
   const resized = plan.width !== (plan.crop?.width ?? plan.sourceWidth) || plan.height !== (plan.crop?.height ?? plan.sourceHeight);
   if (plan.crop) {
     const c = plan.crop;
-    parts.push(`scale=flags=bicubic+accurate_rnd+full_chroma_int:${colour}`, 'format=rgb24');
+    parts.push(`scale=flags=bicubic+accurate_rnd+full_chroma_int${exact}:${colour}`, 'format=rgb24');
     parts.push(`crop=w=${c.width}:h=${c.height}:x=${c.x}:y=${c.y}:exact=1`);
-    if (resized) parts.push(`scale=w=${plan.width}:h=${plan.height}:flags=${plan.scaleFilter}+accurate_rnd`);
+    if (resized) parts.push(`scale=w=${plan.width}:h=${plan.height}:flags=${plan.scaleFilter}+accurate_rnd${exact}`);
   } else {
     const size = resized ? `w=${plan.width}:h=${plan.height}:` : '';
-    parts.push(`scale=${size}flags=${plan.scaleFilter}+accurate_rnd+full_chroma_int:${colour}`);
+    parts.push(`scale=${size}flags=${plan.scaleFilter}+accurate_rnd+full_chroma_int${exact}:${colour}`);
   }
   parts.push('format=rgb24');
   return parts.join(',');

@@ -56,6 +56,8 @@ export interface DecodeOptions {
   height?: number;
   /** Scaling kernel for resizing; default 'lanczos'. */
   scaleFilter?: ScaleFilter;
+  /** Ask swscale for bit-exact output (identical bytes on every CPU, a little slower). Default false. */
+  bitexact?: boolean;
   /** Crop rectangle in source pixels, applied before scaling. */
   crop?: CropRect;
   /** Output frame rate (FFmpeg fps filter semantics: frames are duplicated or dropped, rounding to nearest). */
