@@ -2,6 +2,17 @@
  * TrainEngine on tfjs: autodiff through the graph of forward.ts, Adam from adam.ts, parameters held as tfjs
  * variables (variables.ts). Besides the interface it can evaluate the model at arbitrary coordinates and render
  * whole frames at any size and fractional time, which tests use to compare against the reference decoder.
+ *
+ * Measured on the 2-core dev machine, tfjs-wasm (SIMD, 1 thread: Node has no wasm threads), one step of
+ * 8 frames × 2048 pixels, median of 5 (best): profile S 180 (173) ms = 5.6 steps/s ≈ 91k px/s; M 160 (156) ms;
+ * L 337 (318) ms = 3.0 steps/s ≈ 49k px/s. The hash lookup in the graph instead of host JS costs +30 % (S: 234 ms,
+ * L: 450 ms). tfjs-cpu (plain JS kernels): S 1.13 s. What made the difference on wasm:
+ * - matMul with transposeA/B flags is ~8x slower than a transpose + plain matMul (16k × 128 · 128 × 128: 160 vs
+ *   16 ms); a plain 4-layer w=128 MLP step on 16k samples went from 870 ms (stock gradients) to 345 ms (ops.ts);
+ * - the bias gradient as ones·dy instead of sum over axis 0: 14 ms → 0.3 ms per 16k × 64 layer;
+ * - per-frame 2D matMuls for a modulated layer beat one batched 3D matMul ~2x (55–70 vs 125–135 ms);
+ * - GatherV2 costs ~75 ns per 2-float row (58 ms for a profile-S batch), hence the host hash lookup.
+ * What is left is ~40 % matMul and ~25 % transposes (a 16k × 128 transpose takes 36 ms in tfjs-wasm, 18 ms in JS).
  */
 import * as tf from '@tensorflow/tfjs';
 import { MAX_DIMENSION, type ModelConfig } from '../../model/config.js';
