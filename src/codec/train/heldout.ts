@@ -46,8 +46,9 @@ export function fillHeldOutLatents(latents: Float32Array, dim: number, trained: 
 /**
  * Smooth starting latents: z_t[d] = σ·√2·cos(π(d + 1)(t + ½)/N), the DCT-II basis without its constant term,
  * so each dimension has RMS σ over the clip (like N(0, σ²)) and neighbouring frames start close together. Linear
- * interpolation between trained rows then stays near the path the hypernetworks were trained on; on the 32×32
- * test clips this lifted held-out frames by 1–4 dB over random N(0, σ²) rows.
+ * interpolation between trained rows then stays near the path the hypernetworks were trained on. On 17-frame 32×32
+ * clips with α = 2 it lifted held-out frames 1–4 dB over random rows (large blob 26.9 → 30.0 dB, smaller blob
+ * 26.7 → 27.8, travelling sine waves 19.8 → 24.2) and changed nothing on a small fast blob (28.4 dB both).
  */
 export function temporalLatents(latents: Float32Array, dim: number, std: number): void {
   const frames = latents.length / dim;
