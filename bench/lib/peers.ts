@@ -137,6 +137,7 @@ function checkClip(clip: MemoryClip): void {
   const bytes = clip.width * clip.height * 3;
   if (clip.frames.length === 0) throw new Error('peer clip has no frames');
   clip.frames.forEach((f, i) => {
-    if (f.byteLength !== bytes) throw new Error(`peer clip frame ${i} has ${f.byteLength} bytes, expected ${bytes}`);
+    if (f.byteLength !== bytes)
+      throw new Error(`peer clip frame ${i} has ${f.byteLength} bytes, expected ${bytes}`);
   });
 }

@@ -3,7 +3,8 @@ import { gunzipSync } from 'node:zlib';
 
 /** Bytes of the regular file called `name` in the gzipped tarball `tgz`, or undefined when absent. */
 export function extractFromTgz(tgz: Uint8Array, name: string): Uint8Array | undefined {
-  const tar = gunzipSync(tgz);
+  const unzipped = gunzipSync(tgz);
+  const tar = new Uint8Array(unzipped.buffer, unzipped.byteOffset, unzipped.byteLength);
   let offset = 0;
   let paxPath: string | undefined;
   while (offset + 512 <= tar.length) {

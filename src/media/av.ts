@@ -13,5 +13,5 @@ Log.setLevel(requested && requested in levels ? levels[requested] : AV_LOG_QUIET
 if (!requested) process.env.SVT_LOG ??= '0';
 
 export { Decoder, Demuxer, Encoder, FilterAPI, FilterComplexAPI, Muxer } from 'node-av/api';
-export { FFmpegError, Frame, Rational as AvRational } from 'node-av/lib';
 export type { Packet, Stream } from 'node-av/lib';
+export { FFmpegError, Frame, Rational as AvRational } from 'node-av/lib';

@@ -16,6 +16,7 @@ import {
   AVCOL_SPC_FCC,
   AVCOL_SPC_SMPTE170M,
   AVCOL_SPC_SMPTE240M,
+  AVCOL_SPC_UNSPECIFIED,
   AVCOL_TRC_BT709,
   AVCOL_TRC_SMPTE170M,
   type AVColorPrimaries,
@@ -53,6 +54,15 @@ export function matrixOfFrame(space: AVColorSpace, width: number, height: number
     default:
       return conventionalMatrix(width, height);
   }
+}
+
+/** The stream's matrix tag as a name, or 'unspecified' (decoding then follows the size convention above). */
+export function taggedMatrix(space: AVColorSpace): ColourMatrix | 'unspecified' {
+  return space === AVCOL_SPC_UNSPECIFIED ? 'unspecified' : matrixOfFrame(space, 0, 0);
+}
+
+export function taggedRange(range: AVColorRange): ColourRange | 'unspecified' {
+  return range === AVCOL_RANGE_JPEG ? 'pc' : range === AVCOL_RANGE_MPEG ? 'tv' : 'unspecified';
 }
 
 export function rangeOfFrame(range: AVColorRange, pixelFormatName: string): ColourRange {

@@ -41,7 +41,8 @@ export function planDecode(
         throw bad(`crop.${key} must be a non-negative integer, got ${crop[key]}`);
       }
     }
-    if (crop.width < 1 || crop.height < 1) throw bad(`crop size must be at least 1×1, got ${crop.width}×${crop.height}`);
+    if (crop.width < 1 || crop.height < 1)
+      throw bad(`crop size must be at least 1×1, got ${crop.width}×${crop.height}`);
     if (crop.x + crop.width > sourceWidth || crop.y + crop.height > sourceHeight) {
       throw bad(
         `crop ${crop.width}×${crop.height}+${crop.x}+${crop.y} exceeds the ${sourceWidth}×${sourceHeight} source`,
@@ -61,7 +62,8 @@ export function planDecode(
   checkDimension('height', height, path);
 
   const scaleFilter = options.scaleFilter ?? 'lanczos';
-  if (!SCALE_FILTERS.includes(scaleFilter)) throw bad(`scaleFilter must be one of ${SCALE_FILTERS.join(', ')}`);
+  if (!SCALE_FILTERS.includes(scaleFilter))
+    throw bad(`scaleFilter must be one of ${SCALE_FILTERS.join(', ')}`);
 
   let fps: Rational | undefined;
   if (options.fps !== undefined) {
@@ -92,18 +94,28 @@ export function decodeFilterDescription(plan: DecodePlan, matrix: ColourMatrix, 
   }
   const colour = `in_color_matrix=${matrix}:in_range=${range}`;
   const exact = plan.bitexact ? '+bitexact' : '';
-  const resized = plan.width !== (plan.crop?.width ?? plan.sourceWidth) || plan.height !== (plan.crop?.height ?? plan.sourceHeight);
+  const resized =
+    plan.width !== (plan.crop?.width ?? plan.sourceWidth) ||
+    plan.height !== (plan.crop?.height ?? plan.sourceHeight);
   if (plan.crop) {
     const c = plan.crop;
     parts.push(`scale=flags=bicubic+accurate_rnd+full_chroma_int${exact}:${colour}`, 'format=rgb24');
     parts.push(`crop=w=${c.width}:h=${c.height}:x=${c.x}:y=${c.y}:exact=1`);
-    if (resized) parts.push(`scale=w=${plan.width}:h=${plan.height}:flags=${plan.scaleFilter}+accurate_rnd${exact}`);
+    if (resized)
+      parts.push(`scale=w=${plan.width}:h=${plan.height}:flags=${plan.scaleFilter}+accurate_rnd${exact}`);
   } else {
     const size = resized ? `w=${plan.width}:h=${plan.height}:` : '';
     parts.push(`scale=${size}flags=${plan.scaleFilter}+accurate_rnd+full_chroma_int${exact}:${colour}`);
   }
   parts.push('format=rgb24');
   return parts.join(',');
+}
+
+function reduced(num: number, den: number): Rational {
+  let a = num;
+  let b = den;
+  while (b) [a, b] = [b, a % b];
+  return { num: num / a, den: den / a };
 }
 
 function evenAtLeast2(x: number): number {
@@ -114,9 +126,9 @@ function evenAtLeast2(x: number): number {
 export function rationalFromNumber(x: number): Rational {
   if (!(Number.isFinite(x) && x > 0)) return { num: 0, den: 0 };
   if (Number.isInteger(x)) return { num: x, den: 1 };
-  for (const den of [1001, 1000, 100, 10]) {
+  for (const den of [1001, 1000]) {
     const num = Math.round(x * den);
-    if (Math.abs(num / den - x) < 1e-9 * x) return { num, den };
+    if (Math.abs(num / den - x) < 1e-9 * x) return reduced(num, den);
   }
   let best = { num: Math.round(x), den: 1 };
   for (let den = 2; den <= 1001; den++) {

@@ -60,9 +60,14 @@ export async function* decodeVideo(path: string, options: DecodeOptions = {}): A
       try {
         frames = await decoder.decodeAll(packet);
       } catch (error) {
-        throw new MediaError('corrupt', path, `decoding failed after ${decoded} frame(s): ${describe(error)}`, {
-          cause: error,
-        });
+        throw new MediaError(
+          'corrupt',
+          path,
+          `decoding failed after ${decoded} frame(s): ${describe(error)}`,
+          {
+            cause: error,
+          },
+        );
       } finally {
         packet?.free();
       }
@@ -123,7 +128,8 @@ export async function readFrames(
     frames.push(frame.data);
     pts.push(frame.pts);
   }
-  const fps = options.fps === undefined ? await sourceFps(path) : planDecode(path, 1, 1, { fps: options.fps }).fps!;
+  const fps =
+    options.fps === undefined ? await sourceFps(path) : planDecode(path, 1, 1, { fps: options.fps }).fps!;
   return { width, height, fps, frames, pts };
 }
 

@@ -52,7 +52,11 @@ export interface EncodeResult {
 }
 
 interface CodecSetup {
-  encoder: typeof FF_ENCODER_LIBX264 | typeof FF_ENCODER_LIBX265 | typeof FF_ENCODER_LIBSVTAV1 | typeof FF_ENCODER_LIBVPX_VP9;
+  encoder:
+    | typeof FF_ENCODER_LIBX264
+    | typeof FF_ENCODER_LIBX265
+    | typeof FF_ENCODER_LIBSVTAV1
+    | typeof FF_ENCODER_LIBVPX_VP9;
   maxCrf: number;
   defaultCrf: number;
   /** Smallest picture the encoder accepts (found by trying; x265 refuses < 16, SVT-AV1 hangs below 28 wide). */
@@ -106,7 +110,18 @@ const CODECS: Record<VideoCodec, CodecSetup> = {
   },
 };
 
-const PRESETS_X26X = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'];
+const PRESETS_X26X = [
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+  'placebo',
+];
 
 export async function encodeVideo(
   frames: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -172,9 +187,14 @@ export async function encodeVideo(
     return { path: target, bytes: size, frames: count };
   } catch (error) {
     if (error instanceof MediaError) throw error;
-    throw new MediaError('encode-failed', options.path, `${options.codec} encode failed after ${count} frame(s): ${describe(error)}`, {
-      cause: error,
-    });
+    throw new MediaError(
+      'encode-failed',
+      options.path,
+      `${options.codec} encode failed after ${count} frame(s): ${describe(error)}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     converter?.close();
     encoder?.close();
@@ -206,32 +226,58 @@ function checkOptions(options: EncodeOptions): Settings {
     );
   }
   const pixelFormat = options.pixelFormat ?? 'yuv420p';
-  if (pixelFormat !== 'yuv420p' && pixelFormat !== 'yuv444p') throw bad(`pixelFormat must be yuv420p or yuv444p`);
+  if (pixelFormat !== 'yuv420p' && pixelFormat !== 'yuv444p')
+    throw bad(`pixelFormat must be yuv420p or yuv444p`);
   // 4:2:0 needs whole chroma samples; we reject rather than silently pad or change the picture size.
   if (pixelFormat === 'yuv420p' && (options.width % 2 !== 0 || options.height % 2 !== 0)) {
-    throw bad(`yuv420p needs an even width and height, got ${options.width}×${options.height}; use yuv444p or crop/scale to even`);
+    throw bad(
+      `yuv420p needs an even width and height, got ${options.width}×${options.height}; use yuv444p or crop/scale to even`,
+    );
   }
   const fps = typeof options.fps === 'number' ? rationalFromNumber(options.fps) : options.fps;
-  if (!(fps && Number.isInteger(fps.num) && Number.isInteger(fps.den) && fps.num > 0 && fps.den > 0 && fps.num / fps.den <= 1000)) {
+  if (
+    !(
+      fps &&
+      Number.isInteger(fps.num) &&
+      Number.isInteger(fps.den) &&
+      fps.num > 0 &&
+      fps.den > 0 &&
+      fps.num / fps.den <= 1000
+    )
+  ) {
     throw bad(`fps must be a positive rate up to 1000, got ${JSON.stringify(options.fps)}`);
   }
-  if (options.crf !== undefined && !(Number.isInteger(options.crf) && options.crf >= 0 && options.crf <= setup.maxCrf)) {
+  if (
+    options.crf !== undefined &&
+    !(Number.isInteger(options.crf) && options.crf >= 0 && options.crf <= setup.maxCrf)
+  ) {
     throw bad(`crf for ${options.codec} must be an integer in 0..${setup.maxCrf}, got ${options.crf}`);
   }
   if (options.bitrate !== undefined && !(Number.isFinite(options.bitrate) && options.bitrate >= 1000)) {
     throw bad(`bitrate must be at least 1000 bits/s, got ${options.bitrate}`);
   }
   if (options.crf !== undefined && options.bitrate !== undefined) throw bad('give crf or bitrate, not both');
-  if ((options.codec === 'h264' || options.codec === 'hevc') && options.preset && !PRESETS_X26X.includes(options.preset)) {
+  if (
+    (options.codec === 'h264' || options.codec === 'hevc') &&
+    options.preset &&
+    !PRESETS_X26X.includes(options.preset)
+  ) {
     throw bad(`preset for ${options.codec} must be one of ${PRESETS_X26X.join(', ')}`);
   }
-  if ((options.codec === 'av1' || options.codec === 'vp9') && options.preset && !/^\d{1,2}$/.test(options.preset)) {
+  if (
+    (options.codec === 'av1' || options.codec === 'vp9') &&
+    options.preset &&
+    !/^\d{1,2}$/.test(options.preset)
+  ) {
     throw bad(`preset for ${options.codec} must be a speed number, got ${options.preset}`);
   }
   if (options.gopSize !== undefined && !(Number.isInteger(options.gopSize) && options.gopSize >= 1)) {
     throw bad(`gopSize must be a positive integer, got ${options.gopSize}`);
   }
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 0 && options.threads <= 64)) {
+  if (
+    options.threads !== undefined &&
+    !(Number.isInteger(options.threads) && options.threads >= 0 && options.threads <= 64)
+  ) {
     throw bad(`threads must be an integer in 0..64, got ${options.threads}`);
   }
   return { fps, timeBase: { num: fps.den, den: fps.num }, pixelFormat, setup };
@@ -262,9 +308,14 @@ async function openEncoder(options: EncodeOptions, settings: Settings, tags: Col
       options: codecOptions as never,
     });
   } catch (error) {
-    throw new MediaError('unsupported', options.path, `cannot open the ${options.codec} encoder: ${describe(error)}`, {
-      cause: error,
-    });
+    throw new MediaError(
+      'unsupported',
+      options.path,
+      `cannot open the ${options.codec} encoder: ${describe(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

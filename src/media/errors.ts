@@ -36,6 +36,10 @@ export const MAX_DIMENSION = 8192;
 
 export function checkDimension(name: string, value: number, path: string): void {
   if (!Number.isInteger(value) || value < 1 || value > MAX_DIMENSION) {
-    throw new MediaError('bad-option', path, `${name} must be an integer in 1..${MAX_DIMENSION}, got ${value}`);
+    throw new MediaError(
+      'bad-option',
+      path,
+      `${name} must be an integer in 1..${MAX_DIMENSION}, got ${value}`,
+    );
   }
 }

@@ -1,9 +1,14 @@
 /** Opening a local file for reading video: existence check, demuxer, video stream choice, error mapping. */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { AV_DISPOSITION_ATTACHED_PIC, AV_NOPTS_VALUE, AVMEDIA_TYPE_AUDIO, AVMEDIA_TYPE_VIDEO } from 'node-av/constants';
-import { Demuxer, type Stream } from './av.js';
+import {
+  AV_DISPOSITION_ATTACHED_PIC,
+  AV_NOPTS_VALUE,
+  AVMEDIA_TYPE_AUDIO,
+  AVMEDIA_TYPE_VIDEO,
+} from 'node-av/constants';
 import { avGetCodecName } from 'node-av/lib';
+import { Demuxer, type Stream } from './av.js';
 import { checkDimension, MediaError } from './errors.js';
 import type { Rational } from './types.js';
 
@@ -25,7 +30,9 @@ export async function openVideoInput(path: string): Promise<VideoInput> {
   try {
     demuxer = await Demuxer.open(absolute);
   } catch (error) {
-    throw new MediaError('not-media', path, `not a readable media file (${describe(error)})`, { cause: error });
+    throw new MediaError('not-media', path, `not a readable media file (${describe(error)})`, {
+      cause: error,
+    });
   }
   try {
     const streams = demuxer.streams;
@@ -44,7 +51,11 @@ export async function openVideoInput(path: string): Promise<VideoInput> {
     const codecName = avGetCodecName(stream.codecpar.codecId) ?? '';
     if (TEXT_AS_VIDEO_CODECS.has(codecName)) {
       // FFmpeg's tty demuxer accepts any text file and "decodes" it as ANSI art: that is not a video.
-      throw new MediaError('not-media', path, `not a video file (FFmpeg reads it as '${codecName}' text art)`);
+      throw new MediaError(
+        'not-media',
+        path,
+        `not a video file (FFmpeg reads it as '${codecName}' text art)`,
+      );
     }
     const { width, height } = stream.codecpar;
     if (width === 0 || height === 0) {

@@ -1,6 +1,7 @@
 /** `probeVideo`: what a video file holds, without decoding pictures. */
 import { AV_NOPTS_VALUE } from 'node-av/constants';
 import { avGetCodecName, avGetPixFmtName } from 'node-av/lib';
+import { taggedMatrix, taggedRange } from './colour.js';
 import { MediaError } from './errors.js';
 import { describe, openVideoInput, streamDuration, streamFrameRate, type VideoInput } from './input.js';
 import type { VideoInfo } from './types.js';
@@ -44,6 +45,8 @@ async function describeInput(input: VideoInput, options: ProbeOptions): Promise<
     duration,
     codec: avGetCodecName(stream.codecpar.codecId) ?? 'unknown',
     pixelFormat: avGetPixFmtName(stream.codecpar.format as never) ?? 'unknown',
+    colourMatrix: taggedMatrix(stream.codecpar.colorSpace),
+    colourRange: taggedRange(stream.codecpar.colorRange),
     hasVideo: true,
     hasAudio: input.hasAudio,
   };

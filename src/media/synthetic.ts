@@ -98,7 +98,8 @@ function renderScene(width: number, height: number, shapes: Shape[], phase: numb
         const dx = x + 0.5 - s.cx;
         const dy = y + 0.5 - s.cy;
         // Signed distance to the edge (negative inside); coverage of a unit pixel ≈ clamp(0.5 − d).
-        const d = s.kind === 'disc' ? Math.hypot(dx, dy) - s.size : Math.max(Math.abs(dx), Math.abs(dy)) - s.size;
+        const d =
+          s.kind === 'disc' ? Math.hypot(dx, dy) - s.size : Math.max(Math.abs(dx), Math.abs(dy)) - s.size;
         const cover = Math.min(1, Math.max(0, 0.5 - d));
         if (cover === 0) continue;
         const texture = 0.75 + 0.25 * Math.sin(2 * Math.PI * s.stripes * (dx + 0.5 * dy));

@@ -37,6 +37,9 @@ export interface VideoInfo {
   codec: string;
   /** FFmpeg pixel format name of the coded pictures, e.g. 'yuv420p'. */
   pixelFormat: string;
+  /** YUV matrix and range the stream is tagged with ('unspecified' when untagged; see colour.ts for the fallback). */
+  colourMatrix: 'bt709' | 'bt601' | 'bt2020' | 'fcc' | 'smpte240m' | 'unspecified';
+  colourRange: 'tv' | 'pc' | 'unspecified';
   hasVideo: true;
   hasAudio: boolean;
 }
