@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'model, components and bpp of a .lirn file (--boxes: box tree)',
     load: async () => (await import('./commands/info.js')).infoCommand,
   },
+  serve: {
+    summary: 'HTTP server: HLS streaming, uploads and encode jobs, the player',
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+  },
   demo: {
     summary: 'the whole codec on an embedded clip',
     load: async () => (await import('./commands/demo.js')).demoCommand,
