@@ -15,6 +15,9 @@ import type { Rational } from './types.js';
 /** Decoders that turn text files into pictures; their input is never a video a user meant to encode. */
 const TEXT_AS_VIDEO_CODECS = new Set(['ansi', 'bintext', 'xbin', 'idf']);
 
+/** Demuxers whose input names other files: a playlist posing as a video must not make us read those. */
+const INDIRECT_FORMATS = new Set(['hls', 'concat', 'dash', 'webm_dash_manifest', 'imf']);
+
 export interface VideoInput {
   path: string;
   demuxer: Demuxer;
@@ -28,13 +31,21 @@ export async function openVideoInput(path: string): Promise<VideoInput> {
   await requireRegularFile(absolute, path);
   let demuxer: Demuxer;
   try {
-    demuxer = await Demuxer.open(absolute);
+    // Local files only: no demuxer may reach the network on behalf of an untrusted input.
+    demuxer = await Demuxer.open(absolute, { options: { protocol_whitelist: 'file' } as never });
   } catch (error) {
     throw new MediaError('not-media', path, `not a readable media file (${describe(error)})`, {
       cause: error,
     });
   }
   try {
+    if (INDIRECT_FORMATS.has(demuxer.formatName)) {
+      throw new MediaError(
+        'unsupported',
+        path,
+        `'${demuxer.formatName}' playlists are not accepted as video input`,
+      );
+    }
     const streams = demuxer.streams;
     const stream = streams.find(
       (s) => s.codecpar.codecType === AVMEDIA_TYPE_VIDEO && !s.hasDisposition(AV_DISPOSITION_ATTACHED_PIC),

@@ -22,8 +22,8 @@ async function mediaError(work: Promise<unknown>): Promise<MediaError> {
 }
 
 async function expectBothFail(path: string, details: MediaErrorDetails, message: RegExp): Promise<void> {
-  for (const work of [probeVideo(path), readFrames(path)]) {
-    const e = await mediaError(work);
+  for (const work of [() => probeVideo(path), () => readFrames(path)]) {
+    const e = await mediaError(work());
     expect(e.details, path).toBe(details);
     expect(e.path).toBe(path);
     expect(e.message).toMatch(message);
@@ -49,6 +49,15 @@ describe('bad input files give MediaError', () => {
       await expectBothFail(join(dir, 'tone.wav'), 'no-video', /no video stream \(audio only\)/);
       await writeZeroLengthMp4(join(dir, 'zero.mp4'));
       await expectBothFail(join(dir, 'zero.mp4'), 'empty-video', /no streams/);
+    });
+  });
+
+  it('playlists that point at other files', async () => {
+    await withTempDir(async (dir) => {
+      await writeSyntheticMp4({ path: join(dir, 'real.mp4'), width: 64, height: 48, frames: 2 });
+      const playlist = '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nreal.mp4\n#EXT-X-ENDLIST\n';
+      await writeFile(join(dir, 'list.m3u8'), playlist);
+      await expectBothFail(join(dir, 'list.m3u8'), 'unsupported', /'hls' playlists are not accepted/);
     });
   });
 
