@@ -25,6 +25,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'HTTP server: HLS streaming, uploads and encode jobs, the player',
     load: async () => (await import('./commands/serve.js')).serveCommand,
   },
+  conform: {
+    summary: 'check files and a decoder against the conformance vectors (--all)',
+    load: async () => (await import('./commands/conform.js')).conformCommand,
+  },
   demo: {
     summary: 'the whole codec on an embedded clip',
     load: async () => (await import('./commands/demo.js')).demoCommand,

@@ -1,0 +1,464 @@
+/**
+ * The conformance vectors, as recipes: each builds a `.lirn` file deterministically from fixed seeds. Trained
+ * vectors train on the native engine pinned to its generic kernels and one thread, so the same addon build
+ * gives the same bytes; untrained ones (seeded parameters plus seeded perturbations) are the same everywhere.
+ * Malformed vectors are byte mutations of a valid one. Run `npx tsx test/conformance/generate.ts` to rewrite.
+ */
+
+import type { FrameRequest } from '../../src/codec/conformance/index.js';
+import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from '../../src/codec/encoder/bit-allocation.js';
+import { packChunk } from '../../src/codec/encoder/pack.js';
+import { nativeEngineFactory } from '../../src/codec/engine/native/index.js';
+import { hashGrid, type ModelConfig } from '../../src/codec/model/config.js';
+import { initParams } from '../../src/codec/model/init.js';
+import type { ParamSet } from '../../src/codec/model/params.js';
+import { encodeChunked } from '../../src/codec/segmenter/encode.js';
+import { createRng } from '../../src/codec/util/random.js';
+import {
+  DEFAULT_COMPATIBLE_BRANDS,
+  LIRN_BRAND,
+  type LirnChunk,
+  type LirnFile,
+  type LirnSegment,
+  readBoxes,
+  readLirnFile,
+  writeLirnFile,
+} from '../../src/container/index.js';
+import { memorySource } from '../../src/media/source.js';
+import { syntheticClip } from '../../src/media/synthetic.js';
+
+export interface VectorRecipe {
+  name: string;
+  description: string;
+  covers: string[];
+  /** Trained on the native engine (regenerating needs the addon and takes seconds). */
+  trained: boolean;
+  build(): Promise<LirnFile>;
+}
+
+export interface MalformedRecipe {
+  name: string;
+  from: string;
+  mutation: string;
+  mutate(bytes: Uint8Array): Uint8Array;
+}
+
+function mlp(width: number, hidden: number): ModelConfig['base'] {
+  return {
+    otype: 'ModulatedMLP',
+    n_neurons: width,
+    n_hidden_layers: hidden,
+    activation: 'ReLU',
+    output_activation: 'None',
+  };
+}
+
+function bits(
+  latents: [number, 'tensor' | 'channel'],
+  encoding: [number, 'tensor' | 'channel'],
+  base: [number, 'tensor' | 'channel'],
+  hyper: [number, 'tensor' | 'channel'],
+  patch: [number, 'tensor' | 'channel'] = [8, 'channel'],
+): BitAllocation {
+  const g = ([b, mode]: [number, 'tensor' | 'channel']) => ({ bits: b, mode });
+  return { latents: g(latents), encoding: g(encoding), base: g(base), hyper: g(hyper), patch: g(patch) };
+}
+
+/**
+ * Seeded initial parameters pushed away from their near-zero start (hash tables ±1e-4, zero biases), so frames
+ * show structure that depends on every tensor, and kept mostly inside the unclamped output range.
+ */
+function perturbedParams(config: ModelConfig, frames: number, seed: number, outputGain = 0.25): ParamSet {
+  const params = initParams(config, frames, seed);
+  const rng = createRng(seed ^ 0x5eed);
+  // The layer that makes the output channels: the patch conv, else the last base layer.
+  const last = config.patch ? 'patch.conv' : `base.${config.base.n_hidden_layers}`;
+  for (const [name, t] of params) {
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) {
+      if (name === 'latents') d[i] = rng.normal();
+      else if (name.startsWith('encoding.')) d[i] = rng.uniform(-1, 1);
+      else if (name === `${last}.bias`) d[i] = rng.uniform(0.4, 0.6);
+      else if (name.endsWith('.bias')) d[i] = rng.uniform(-0.2, 0.2);
+      else if (name === `${last}.weight`) d[i] *= outputGain * rng.uniform(0.5, 1.5);
+      else d[i] *= rng.uniform(0.5, 1.5);
+    }
+  }
+  return params;
+}
+
+/** A whole file from per-chunk parameters and an explicit segment split (frames per segment, per chunk). */
+function assemble(
+  chunksIn: Array<{ config: ModelConfig; params: ParamSet; segments: number[] }>,
+  size: { width: number; height: number },
+  allocation: BitAllocation,
+  timing: { timescale: number; sampleDuration: number },
+): LirnFile {
+  const chunks: LirnChunk[] = [];
+  const segments: LirnSegment[] = [];
+  let first = 0;
+  chunksIn.forEach(({ config, params, segments: split }, k) => {
+    const frameCount = split.reduce((a, b) => a + b, 0);
+    const packed = packChunk(config, params, { ...size, firstFrame: first, frameCount }, allocation);
+    chunks.push(packed.chunk);
+    let row = 0;
+    for (const n of split) {
+      segments.push({
+        chunkIndex: k,
+        firstFrame: first + row,
+        baseMediaDecodeTime: (first + row) * timing.sampleDuration,
+        samples: packed.samples.slice(row, row + n),
+      });
+      row += n;
+    }
+    first += frameCount;
+  });
+  return {
+    majorBrand: LIRN_BRAND,
+    minorVersion: 0,
+    compatibleBrands: [...DEFAULT_COMPATIBLE_BRANDS],
+    ...timing,
+    frameCount: first,
+    displayWidth: size.width,
+    displayHeight: size.height,
+    chunks,
+    segments,
+  };
+}
+
+async function trainedFile(options: {
+  config: ModelConfig;
+  width: number;
+  height: number;
+  frames: number;
+  fps: number;
+  segmentSeconds: number;
+  segmentsPerChunk: number;
+  iterations: number;
+  bits: BitAllocation;
+  seed: number;
+}): Promise<LirnFile> {
+  const clip = syntheticClip({
+    width: options.width,
+    height: options.height,
+    frames: options.frames,
+    seed: options.seed,
+  });
+  const result = await encodeChunked({
+    source: memorySource(clip, options.width, options.height, { num: options.fps, den: 1 }),
+    config: options.config,
+    iterations: options.iterations,
+    segmentSeconds: options.segmentSeconds,
+    segmentsPerChunk: options.segmentsPerChunk,
+    sceneCuts: false,
+    engine: nativeEngineFactory({ threads: 1, isa: 'generic' }),
+    seed: options.seed,
+    bits: options.bits,
+    pixelsPerFrame: 512,
+    framesPerBatch: 4,
+  });
+  return result.file;
+}
+
+export const VECTORS: VectorRecipe[] = [
+  {
+    name: 'hashgrid-trained',
+    description:
+      'Trained HashGrid model (6 levels: 3 dense, 3 hashed), 48x32, 12 frames in 2 chunks of 2 segments each; ' +
+      'the second chunk warm-started from the first. Default bit allocation.',
+    covers: [
+      'HashGrid dense levels',
+      'HashGrid hashed levels',
+      'trained weights',
+      '2 chunks',
+      '2 segments per chunk',
+      'latents 10-bit channel',
+      'encoding 8-bit tensor',
+      'base 10-bit channel',
+      'hyper 8-bit channel',
+    ],
+    trained: true,
+    build: () =>
+      trainedFile({
+        config: {
+          version: 1,
+          encoding: hashGrid(6, 2, 8, 4, 48),
+          base: mlp(32, 2),
+          modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
+          latent: { dim: 16, init_std: 0.05 },
+          patch: null,
+        },
+        width: 48,
+        height: 32,
+        frames: 12,
+        fps: 6,
+        segmentSeconds: 0.5,
+        segmentsPerChunk: 2,
+        iterations: 400,
+        bits: DEFAULT_BIT_ALLOCATION,
+        seed: 1,
+      }),
+  },
+  {
+    name: 'fourier-4bit',
+    description:
+      'Trained Fourier-feature model (5 frequencies plus x, y), odd size 37x23, 8 frames in 3 segments; 4-bit ' +
+      'latents, 8-bit base, 6-bit hypernetworks, one range per tensor everywhere.',
+    covers: [
+      'Fourier features with include_input',
+      'trained weights',
+      'odd frame size',
+      'latents 4-bit tensor',
+      'base 8-bit tensor',
+      'hyper 6-bit tensor',
+      '3 segments',
+    ],
+    trained: true,
+    build: () =>
+      trainedFile({
+        config: {
+          version: 1,
+          encoding: { otype: 'Fourier', n_frequencies: 5, include_input: true },
+          base: mlp(24, 2),
+          modulation: { layers: [1], rank: 3, hyper_hidden: [12], activation: 'Tanh' },
+          latent: { dim: 8, init_std: 0.05 },
+          patch: null,
+        },
+        width: 37,
+        height: 23,
+        frames: 8,
+        fps: 3,
+        segmentSeconds: 1,
+        segmentsPerChunk: 4,
+        iterations: 300,
+        bits: bits([4, 'tensor'], [8, 'tensor'], [8, 'tensor'], [6, 'tensor']),
+        seed: 2,
+      }),
+  },
+  {
+    name: 'hashgrid-16bit-latents',
+    description:
+      'Seeded, perturbed (untrained) HashGrid model at 33x19 and 23.976 fps: 3 chunks of 5, 1 and 4 frames ' +
+      '(a one-frame chunk), segments of 1 to 3 frames, 3 hidden layers with the first and last layers ' +
+      'modulated by single-layer (linear) hypernetworks; 16-bit per-channel latents, 12-bit weights.',
+    covers: [
+      'HashGrid dense and hashed levels, 4 features per level',
+      'odd frame size',
+      '3 chunks',
+      'one-frame chunk',
+      'first and last base layers modulated',
+      'linear hypernetworks (no hidden layer)',
+      'latents 16-bit channel',
+      'encoding 12-bit tensor',
+      'base 12-bit tensor',
+      'hyper 12-bit channel',
+      'fractional frame rate 24000/1001',
+    ],
+    trained: false,
+    build: async () => {
+      const config: ModelConfig = {
+        version: 1,
+        encoding: hashGrid(3, 4, 6, 3, 9),
+        base: mlp(16, 3),
+        modulation: { layers: [0, 3], rank: 2, hyper_hidden: [], activation: 'Tanh' },
+        latent: { dim: 6, init_std: 0.05 },
+        patch: null,
+      };
+      const splits = [[2, 3], [1], [3, 1]];
+      return assemble(
+        splits.map((segments, k) => ({
+          config,
+          params: perturbedParams(
+            config,
+            segments.reduce((a, b) => a + b, 0),
+            30 + k,
+          ),
+          segments,
+        })),
+        { width: 33, height: 19 },
+        bits([16, 'channel'], [12, 'tensor'], [12, 'tensor'], [12, 'channel']),
+        { timescale: 24000, sampleDuration: 1001 },
+      );
+    },
+  },
+  {
+    name: 'patch-12bit',
+    description:
+      'Seeded, perturbed (untrained) patch model: patch size 3, 4 channels, a 3x3 conv + pixel shuffle, at ' +
+      '31x20 (not a multiple of the patch size: the shuffled image is cropped), 5 frames in 2 segments; 12-bit ' +
+      'latents and 6-bit patch conv weights, per channel.',
+    covers: [
+      'patch variant',
+      'patch crop',
+      'HashGrid dense levels only',
+      'latents 12-bit channel',
+      'patch 6-bit channel',
+      'hyper 2 hidden layers',
+    ],
+    trained: false,
+    build: async () => {
+      const config: ModelConfig = {
+        version: 1,
+        encoding: hashGrid(3, 2, 10, 2, 8),
+        base: mlp(12, 2),
+        modulation: { layers: [1], rank: 2, hyper_hidden: [8, 8], activation: 'Tanh' },
+        latent: { dim: 8, init_std: 0.05 },
+        patch: { size: 3, channels: 4 },
+      };
+      return assemble(
+        [{ config, params: perturbedParams(config, 5, 40, 1), segments: [3, 2] }],
+        { width: 31, height: 20 },
+        bits([12, 'channel'], [8, 'tensor'], [10, 'channel'], [8, 'channel'], [6, 'channel']),
+        { timescale: 25, sampleDuration: 1 },
+      );
+    },
+  },
+  {
+    name: 'fourier-tiny-2bit',
+    description:
+      'Seeded, perturbed (untrained) Fourier model without x, y inputs, a 5x3 frame, 3 one-frame segments; one ' +
+      'hidden layer with both base layers modulated; 2-bit per-channel latents, 1-bit hypernetworks, 16-bit base.',
+    covers: [
+      'Fourier features without include_input',
+      'tiny frame (5x3)',
+      'one-frame segments',
+      'every base layer modulated',
+      'latents 2-bit channel',
+      'hyper 1-bit channel',
+      'base 16-bit channel',
+    ],
+    trained: false,
+    build: async () => {
+      const config: ModelConfig = {
+        version: 1,
+        encoding: { otype: 'Fourier', n_frequencies: 3, include_input: false },
+        base: mlp(8, 1),
+        modulation: { layers: [0, 1], rank: 1, hyper_hidden: [6], activation: 'Tanh' },
+        latent: { dim: 4, init_std: 0.05 },
+        patch: null,
+      };
+      return assemble(
+        [{ config, params: perturbedParams(config, 3, 50), segments: [1, 1, 1] }],
+        { width: 5, height: 3 },
+        bits([2, 'channel'], [8, 'tensor'], [16, 'channel'], [1, 'channel']),
+        { timescale: 30, sampleDuration: 1 },
+      );
+    },
+  },
+];
+
+/** Frame checks of a vector: per chunk its first frame at the trained size, a fractional time, 2x and 0.5x. */
+export function frameRequests(file: LirnFile): FrameRequest[] {
+  const out: FrameRequest[] = [];
+  file.chunks.forEach((c, k) => {
+    const last = c.frameCount - 1;
+    const half = { width: Math.ceil(c.width / 2), height: Math.ceil(c.height / 2) };
+    out.push({ chunk: k, t: 0, width: c.width, height: c.height });
+    // Fractional: between rows 1 and 2 (or 0 and 1 in a two-frame chunk), so latents are interpolated.
+    if (last > 0) out.push({ chunk: k, t: last > 1 ? 1.375 : 0.375, width: c.width, height: c.height });
+    if (k === 0) {
+      out.push({ chunk: k, t: last, width: 2 * c.width, height: 2 * c.height });
+      out.push({ chunk: k, t: last / 2, ...half });
+    }
+  });
+  return out;
+}
+
+// ---- malformed vectors: byte mutations at offsets found by parsing the valid vector ----
+
+function topBox(bytes: Uint8Array, type: string): { offset: number; size: number } {
+  const box = readBoxes(bytes).find((b) => b.type === type);
+  if (!box || box.offset === undefined || box.size === undefined) throw new Error(`no top-level ${type}`);
+  return { offset: box.offset, size: box.size };
+}
+
+function findFourcc(bytes: Uint8Array, type: string): number {
+  const code = [...type].map((c) => c.charCodeAt(0));
+  for (let i = 4; i + 4 <= bytes.length; i++) {
+    if (code.every((c, j) => bytes[i + j] === c)) return i - 4;
+  }
+  throw new Error(`no ${type} box`);
+}
+
+export const MALFORMED: MalformedRecipe[] = [
+  {
+    name: 'bad-truncated-moov',
+    from: 'fourier-tiny-2bit',
+    mutation: 'cut in the middle of the moov box',
+    mutate: (bytes) => {
+      const moov = topBox(bytes, 'moov');
+      return bytes.slice(0, moov.offset + Math.floor(moov.size / 2));
+    },
+  },
+  {
+    name: 'bad-box-size',
+    from: 'fourier-tiny-2bit',
+    mutation: 'moov size field set to 0x7fffffff, far beyond the file',
+    mutate: (bytes) => {
+      const out = bytes.slice();
+      new DataView(out.buffer).setUint32(topBox(bytes, 'moov').offset, 0x7fffffff);
+      return out;
+    },
+  },
+  {
+    name: 'bad-box-order',
+    from: 'fourier-tiny-2bit',
+    mutation: 'ftyp moved after moov',
+    mutate: (bytes) => {
+      const ftyp = topBox(bytes, 'ftyp');
+      const moov = topBox(bytes, 'moov');
+      const out = new Uint8Array(bytes.length);
+      out.set(bytes.subarray(moov.offset, moov.offset + moov.size), 0);
+      out.set(bytes.subarray(ftyp.offset, ftyp.offset + ftyp.size), moov.size);
+      out.set(bytes.subarray(moov.offset + moov.size), moov.size + ftyp.size);
+      return out;
+    },
+  },
+  {
+    name: 'bad-negative-scale',
+    from: 'fourier-tiny-2bit',
+    mutation: 'sign bit of the first latent quant_scale (lirL) set',
+    mutate: (bytes) => {
+      // lirL: size, type, version/flags, latent_dim u16, quant_bits, quant_mode, latent_predictor, quant_min f32.
+      const out = bytes.slice();
+      out[findFourcc(bytes, 'lirL') + 12 + 5 + 4] |= 0x80;
+      return out;
+    },
+  },
+  {
+    name: 'bad-weight-payload',
+    from: 'fourier-tiny-2bit',
+    mutation: 'the first lirW group payload overwritten with 0xff bytes (codes run past its end)',
+    mutate: (bytes) => {
+      const group = readLirnFile(bytes).chunks[0].weights[0];
+      const out = bytes.slice();
+      out.fill(0xff, group.payloadOffset!, group.payloadOffset! + group.payload.length);
+      return out;
+    },
+  },
+  {
+    name: 'bad-latent-sample',
+    from: 'fourier-tiny-2bit',
+    mutation: 'the last latent sample overwritten with 0xff bytes',
+    mutate: (bytes) => {
+      const file = readLirnFile(bytes);
+      const seg = file.segments[file.segments.length - 1];
+      const sample = seg.samples[seg.samples.length - 1];
+      const at = sample.byteOffset - bytes.byteOffset;
+      const out = bytes.slice();
+      out.fill(0xff, at, at + sample.length);
+      return out;
+    },
+  },
+];
+
+export function vectorFileName(name: string): string {
+  return `${name}.lirn`;
+}
+export function referenceFramesFileName(name: string): string {
+  return `${name}.frames.rgb`;
+}
+
+export async function buildVectorBytes(recipe: VectorRecipe): Promise<Uint8Array> {
+  return writeLirnFile(await recipe.build());
+}
