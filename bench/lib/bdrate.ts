@@ -32,7 +32,8 @@ export class Pchip {
     if (x.length !== y.length) throw new RangeError(`pchip: ${x.length} x values but ${y.length} y values`);
     if (x.length < 2) throw new RangeError(`pchip needs at least 2 points, got ${x.length}`);
     for (let i = 0; i < x.length; i++) {
-      if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) throw new RangeError(`pchip: point ${i} is not finite`);
+      if (!Number.isFinite(x[i]) || !Number.isFinite(y[i]))
+        throw new RangeError(`pchip: point ${i} is not finite`);
       if (i > 0 && !(x[i] > x[i - 1])) throw new RangeError(`pchip: x must increase strictly (point ${i})`);
     }
     this.x = [...x];
@@ -117,8 +118,18 @@ function endSlope(h1: number, h2: number, del1: number, del2: number): number {
 
 /** Average percent rate difference of `test` against `anchor` over their common quality range. */
 export function bdRate(anchor: readonly RdSample[], test: readonly RdSample[]): BdResult {
-  const a = curve(anchor, (p) => p.quality, (p) => Math.log10(p.rate), 'anchor');
-  const t = curve(test, (p) => p.quality, (p) => Math.log10(p.rate), 'test');
+  const a = curve(
+    anchor,
+    (p) => p.quality,
+    (p) => Math.log10(p.rate),
+    'anchor',
+  );
+  const t = curve(
+    test,
+    (p) => p.quality,
+    (p) => Math.log10(p.rate),
+    'test',
+  );
   if (typeof a === 'string') return { value: null, overlap: null, reason: a };
   if (typeof t === 'string') return { value: null, overlap: null, reason: t };
   const lo = Math.max(a.domain[0], t.domain[0]);
@@ -136,8 +147,18 @@ export function bdRate(anchor: readonly RdSample[], test: readonly RdSample[]): 
 
 /** Average quality difference (dB) of `test` over `anchor` across their common log-rate range. */
 export function bdPsnr(anchor: readonly RdSample[], test: readonly RdSample[]): BdResult {
-  const a = curve(anchor, (p) => Math.log10(p.rate), (p) => p.quality, 'anchor');
-  const t = curve(test, (p) => Math.log10(p.rate), (p) => p.quality, 'test');
+  const a = curve(
+    anchor,
+    (p) => Math.log10(p.rate),
+    (p) => p.quality,
+    'anchor',
+  );
+  const t = curve(
+    test,
+    (p) => Math.log10(p.rate),
+    (p) => p.quality,
+    'test',
+  );
   if (typeof a === 'string') return { value: null, overlap: null, reason: a };
   if (typeof t === 'string') return { value: null, overlap: null, reason: t };
   const lo = Math.max(a.domain[0], t.domain[0]);

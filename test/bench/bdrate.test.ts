@@ -42,7 +42,10 @@ describe('bdRate / bdPsnr', () => {
   });
 
   it('handles curves with different point counts and a large gap', () => {
-    const a = [0.02, 0.05, 0.1, 0.2, 0.4].map((rate, i) => ({ rate, quality: [22, 24.5, 26.1, 27, 27.5][i] }));
+    const a = [0.02, 0.05, 0.1, 0.2, 0.4].map((rate, i) => ({
+      rate,
+      quality: [22, 24.5, 26.1, 27, 27.5][i],
+    }));
     const b = [0.03, 0.06, 0.15, 0.3].map((rate, i) => ({ rate, quality: [25, 28, 31, 33.5][i] }));
     expect(bdRate(a, b).value).toBeCloseTo(-67.79324459738729, 8);
     expect(bdPsnr(a, b).value).toBeCloseTo(3.7366340487344623, 8);
