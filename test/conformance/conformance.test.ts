@@ -24,7 +24,7 @@ import {
 import { loadAddon } from '../../src/codec/engine/native/index.js';
 import { createRenderer } from '../../src/codec/render/index.js';
 import { createRng } from '../../src/codec/util/random.js';
-import { readLirnFile, writeLirnFile } from '../../src/container/index.js';
+import { readBoxes, readLirnFile, writeLirnFile } from '../../src/container/index.js';
 import { CONFORMANCE_DIR } from './generate.js';
 import { buildVectorBytes, frameRequests, MALFORMED, VECTORS } from './recipes.js';
 
@@ -97,7 +97,23 @@ describe('conformance vectors', () => {
     const byName = (n: string) => manifest.malformed.find((m) => m.file === `${n}.lirn`)!;
     // ftyp is 24 bytes, so moov starts at byte 24.
     expect(byName('bad-box-size').error).toEqual({ details: 'bad-size', box: 'moov', offset: 24 });
-    expect(byName('bad-truncated-moov').error).toEqual({ details: 'bad-size', box: 'moov', offset: 24 });
+    // Cut 5 bytes into the last mdat (at 2301): its 4-byte size is there, its type is not.
+    const lastMdat = readBoxes(base)
+      .filter((b) => b.type === 'mdat')
+      .pop()!;
+    expect(byName('bad-truncated').error).toEqual({
+      details: 'truncated',
+      box: '',
+      offset: lastMdat.offset! + 4,
+    });
+    expect(byName('bad-latent-predictor').error).toMatchObject({
+      details: 'unsupported',
+      box: expect.stringMatching(/lirL$/),
+    });
+    expect(byName('bad-tensor-count').error).toMatchObject({
+      details: 'limit-exceeded',
+      box: expect.stringMatching(/lirW$/),
+    });
     expect(byName('bad-box-order').error.details).toBe('wrong-order');
     expect(byName('bad-negative-scale')).toMatchObject({ stage: 'read', error: { details: 'bad-value' } });
     expect(byName('bad-negative-scale').error.box).toMatch(/lirL$/);

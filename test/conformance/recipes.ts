@@ -382,12 +382,13 @@ function findFourcc(bytes: Uint8Array, type: string): number {
 
 export const MALFORMED: MalformedRecipe[] = [
   {
-    name: 'bad-truncated-moov',
+    name: 'bad-truncated',
     from: 'fourier-tiny-2bit',
-    mutation: 'cut in the middle of the moov box',
+    mutation: 'file cut in the middle of the last mdat box',
     mutate: (bytes) => {
-      const moov = topBox(bytes, 'moov');
-      return bytes.slice(0, moov.offset + Math.floor(moov.size / 2));
+      const boxes = readBoxes(bytes).filter((b) => b.type === 'mdat');
+      const last = boxes[boxes.length - 1];
+      return bytes.slice(0, last.offset! + Math.ceil(last.size! / 2));
     },
   },
   {
@@ -422,6 +423,27 @@ export const MALFORMED: MalformedRecipe[] = [
       // lirL: size, type, version/flags, latent_dim u16, quant_bits, quant_mode, latent_predictor, quant_min f32.
       const out = bytes.slice();
       out[findFourcc(bytes, 'lirL') + 12 + 5 + 4] |= 0x80;
+      return out;
+    },
+  },
+  {
+    name: 'bad-latent-predictor',
+    from: 'fourier-tiny-2bit',
+    mutation: 'lirL latent_predictor set to 1 (reserved for temporal prediction)',
+    mutate: (bytes) => {
+      const out = bytes.slice();
+      out[findFourcc(bytes, 'lirL') + 12 + 4] = 1;
+      return out;
+    },
+  },
+  {
+    name: 'bad-tensor-count',
+    from: 'fourier-tiny-2bit',
+    mutation: 'tensor_count of the first lirW group set to 65535',
+    mutate: (bytes) => {
+      // lirW: size, type, version/flags, group_count u8, then the group: param_group u8, tensor_count u16.
+      const out = bytes.slice();
+      new DataView(out.buffer).setUint16(findFourcc(bytes, 'lirW') + 12 + 2, 0xffff);
       return out;
     },
   },
