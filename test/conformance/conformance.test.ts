@@ -197,6 +197,18 @@ describe('the checks can fail', () => {
     expect(results.some((r) => !r.frame!.exact)).toBe(true);
   });
 
+  it("a vector checked against another vector's entry fails its structure, tensors and frames", () => {
+    const other = vector('fourier-4bit');
+    const results = checkVector(
+      { bytes: read(other.file), referenceFrames: read(v.reference_frames.file) },
+      v,
+      manifest.bound,
+    );
+    const failedKinds = new Set(failures(results).map((r) => r.kind));
+    expect([...failedKinds].sort()).toEqual(['file', 'frame', 'structure', 'tensor']);
+    expect(results.find((r) => r.kind === 'structure')!.detail).toMatch(/frame_count 8 ≠ 12/);
+  });
+
   it('without the reference frame file only exact frames pass', () => {
     const results = checkVector({ bytes: read(v.file), referenceFrames: null }, v, manifest.bound);
     expect(failures(results)).toEqual([]);

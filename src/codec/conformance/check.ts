@@ -72,10 +72,13 @@ function hashCheck(kind: CheckKind, subject: string, actual: string, expected: s
 }
 
 function structureChecks(file: LirnFile, entry: VectorEntry): CheckResult[] {
-  const fields: Array<[string, number, number]> = [
+  const fields: Array<[string, string | number, string | number]> = [
     ['frame_count', file.frameCount, entry.frame_count],
-    ['display_width', file.displayWidth, entry.display_width],
-    ['display_height', file.displayHeight, entry.display_height],
+    [
+      'display size',
+      `${file.displayWidth}x${file.displayHeight}`,
+      `${entry.display_width}x${entry.display_height}`,
+    ],
     ['chunks', file.chunks.length, entry.chunks.length],
   ];
   entry.chunks.forEach((c, k) => {
@@ -84,7 +87,7 @@ function structureChecks(file: LirnFile, entry: VectorEntry): CheckResult[] {
     fields.push(
       [`chunk ${k} first_frame`, chunk.firstFrame, c.first_frame],
       [`chunk ${k} frame_count`, chunk.frameCount, c.frame_count],
-      [`chunk ${k} size`, chunk.width * 65536 + chunk.height, c.width * 65536 + c.height],
+      [`chunk ${k} size`, `${chunk.width}x${chunk.height}`, `${c.width}x${c.height}`],
     );
   });
   const wrong = fields.filter(([, actual, expected]) => actual !== expected);
@@ -235,7 +238,7 @@ export function checkVector(
         status: ok ? 'pass' : 'fail',
         detail:
           `PSNR ${psnr} dB, max diff ${cmp.maxDiff}, ${cmp.differing} samples differ (${boundText}); ` +
-          `8-bit checksum ${cmp.exact ? 'exact' : 'differs'}${reference ? '' : ' (no reference frame file)'}`,
+          `8-bit checksum ${cmp.exact ? 'exact' : 'differs'}${reference ? '' : ' (no reference frame to compare with)'}`,
         frame: cmp,
       });
     }
