@@ -3,7 +3,12 @@
  * can be mounted under a prefix of another app) and `buildServer`, a fastify instance with the plugin at `/`.
  */
 import cors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
 import { createServerContext, type LirnServerOptions, resumePending, type ServerContext } from './context.js';
 import { HttpError } from './errors.js';
 import { eventRoutes } from './routes/events.js';
@@ -51,7 +56,11 @@ export const lirnServer: FastifyPluginAsync<LirnPluginOptions> = async (app, opt
   });
   app.setNotFoundHandler((request, reply) => {
     const e = new HttpError(404, 'not-found', `no route for ${request.method} ${request.url.slice(0, 200)}`);
-    reply.code(404).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(e.toJSON());
+    reply
+      .code(404)
+      .header('cache-control', 'no-store')
+      .type('application/json; charset=utf-8')
+      .send(e.toJSON());
   });
 
   await videoRoutes(app, ctx);

@@ -1,12 +1,12 @@
 /** What the routes share: the library, the job queue, the file cache, the resolved options. */
 import { fileURLToPath } from 'node:url';
 import { chooseRenderer, chooseTrainEngine } from '../cli/engines.js';
-import { type EncodeLimits, DEFAULT_ENCODE_LIMITS, DEFAULT_ENCODE_SETTINGS } from './upload/options.js';
-import { videoJobRunner } from './jobs/video-job.js';
 import { InProcessQueue, type JobQueue, type JobRunner } from './jobs/queue.js';
+import { videoJobRunner } from './jobs/video-job.js';
 import { FileCache } from './storage/file-cache.js';
 import { Library } from './storage/library.js';
 import type { EncodeSettings } from './storage/meta.js';
+import { DEFAULT_ENCODE_LIMITS, DEFAULT_ENCODE_SETTINGS, type EncodeLimits } from './upload/options.js';
 
 export interface LirnServerOptions {
   /** The data directory (created if missing). */
@@ -74,7 +74,9 @@ export async function createServerContext(options: LirnServerOptions): Promise<S
 
 /** Enqueues every video whose record says queued or encoding (a restart resumes them). Returns their ids. */
 export async function resumePending(context: ServerContext): Promise<string[]> {
-  const pending = (await context.library.list()).filter((m) => m.state === 'queued' || m.state === 'encoding');
+  const pending = (await context.library.list()).filter(
+    (m) => m.state === 'queued' || m.state === 'encoding',
+  );
   pending.sort((a, b) => a.created.localeCompare(b.created));
   for (const m of pending) await context.queue.enqueue(m.id);
   return pending.map((m) => m.id);

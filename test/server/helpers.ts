@@ -1,4 +1,5 @@
 /** Shared pieces of the server tests: temp data dirs, a small real .lirn, a server, mp4box.js with `lirn` known. */
+import type { Dirent } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,10 @@ export function testVector(): { file: LirnFile; bytes: Uint8Array } {
   return { file, bytes: writeLirnFile(file) };
 }
 
-export async function startServer(data: string, options: Partial<LirnServerOptions> = {}): Promise<LirnFastify> {
+export async function startServer(
+  data: string,
+  options: Partial<LirnServerOptions> = {},
+): Promise<LirnFastify> {
   const app = await buildServer({ dataDir: data, playerDir: null, renderer: 'reference', ...options });
   await app.ready();
   return app;
@@ -57,7 +61,7 @@ export async function ingestLirn(app: LirnFastify, bytes: Uint8Array, query = ''
 export async function tree(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (rel: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(join(dir, rel), { withFileTypes: true });
     } catch {

@@ -16,7 +16,14 @@ describe('HTTP-date (RFC 9110 §5.6.7)', () => {
     expect(formatHttpDate(T + 999)).toBe('Sun, 06 Nov 1994 08:49:37 GMT');
   });
   it('rejects what is not a date', () => {
-    for (const bad of ['', 'yesterday', 'Sun, 06 Nov 1994 08:49:37 UTC', 'Sun, 31 Feb 1994 08:49:37 GMT', '784111777', 'Sun, 06 Nov 1994 25:49:37 GMT']) {
+    for (const bad of [
+      '',
+      'yesterday',
+      'Sun, 06 Nov 1994 08:49:37 UTC',
+      'Sun, 31 Feb 1994 08:49:37 GMT',
+      '784111777',
+      'Sun, 06 Nov 1994 25:49:37 GMT',
+    ]) {
       expect(parseHttpDate(bad), bad).toBeNull();
     }
   });
@@ -60,10 +67,16 @@ describe('preconditions in RFC 9110 §13.2.2 order', () => {
   it('If-Match is strong and comes first; If-Unmodified-Since only without If-Match', () => {
     expect(evaluatePreconditions('GET', { 'if-match': '"abc"' }, V)).toBe('proceed');
     expect(evaluatePreconditions('GET', { 'if-match': 'W/"abc"' }, V)).toBe('precondition-failed');
-    expect(evaluatePreconditions('GET', { 'if-match': '"nope"', 'if-none-match': '"abc"' }, V)).toBe('precondition-failed');
-    expect(evaluatePreconditions('GET', { 'if-unmodified-since': date(T - 1000) }, V)).toBe('precondition-failed');
+    expect(evaluatePreconditions('GET', { 'if-match': '"nope"', 'if-none-match': '"abc"' }, V)).toBe(
+      'precondition-failed',
+    );
+    expect(evaluatePreconditions('GET', { 'if-unmodified-since': date(T - 1000) }, V)).toBe(
+      'precondition-failed',
+    );
     expect(evaluatePreconditions('GET', { 'if-unmodified-since': date(T) }, V)).toBe('proceed');
-    expect(evaluatePreconditions('GET', { 'if-match': '*', 'if-unmodified-since': date(T - 1000) }, V)).toBe('proceed');
+    expect(evaluatePreconditions('GET', { 'if-match': '*', 'if-unmodified-since': date(T - 1000) }, V)).toBe(
+      'proceed',
+    );
   });
   it('If-Range: strong tag or the exact Last-Modified date', () => {
     expect(rangeApplies({}, V)).toBe(true);
@@ -93,7 +106,15 @@ describe('byte ranges (§14.1.2, §14.2)', () => {
     expect(decideRange('bytes=200-300,400-', 100)).toEqual({ kind: 'unsatisfiable' });
   });
   it('ignores invalid fields, other units and multiple ranges (the whole representation is sent)', () => {
-    for (const h of ['bytes=9-1', 'items=0-1', 'bytes=abc', 'bytes=', 'bytes=-', 'bytes 0-1', 'bytes=0-1,2-3']) {
+    for (const h of [
+      'bytes=9-1',
+      'items=0-1',
+      'bytes=abc',
+      'bytes=',
+      'bytes=-',
+      'bytes 0-1',
+      'bytes=0-1,2-3',
+    ]) {
       expect(decideRange(h, 100), h).toEqual({ kind: 'full' });
     }
   });

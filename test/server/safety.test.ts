@@ -25,7 +25,13 @@ beforeAll(async () => {
   await writeFile(join(root, 'outside', 'lirn', 'seg-0.m4s'), 'SECRET segment');
   await writeFile(
     join(root, 'outside', 'meta.json'),
-    JSON.stringify({ id: 'OUTSIDEoutside00', state: 'ready', created: '', updated: '', lirn: { segments: [] } }),
+    JSON.stringify({
+      id: 'OUTSIDEoutside00',
+      state: 'ready',
+      created: '',
+      updated: '',
+      lirn: { segments: [] },
+    }),
   );
   app = await startServer(data, { maxUploadBytes: LIMIT, fallback: false });
   id = await ingestLirn(app, vector.bytes);
@@ -38,7 +44,11 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-function expectJsonError(r: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, details?: string) {
+function expectJsonError(
+  r: { statusCode: number; headers: Record<string, unknown>; body: string },
+  status: number,
+  details?: string,
+) {
   expect(r.statusCode, r.body).toBe(status);
   expect(String(r.headers['content-type'])).toMatch(/^application\/json/);
   const body = JSON.parse(r.body);
@@ -50,7 +60,9 @@ function expectJsonError(r: { statusCode: number; headers: Record<string, unknow
 }
 
 /** A request with the path sent exactly as written (no client-side normalisation of `..`). */
-function rawGet(path: string): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }> {
+function rawGet(
+  path: string,
+): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
@@ -125,7 +137,11 @@ describe('path traversal and ids', () => {
     await symlink(join(root, 'outside'), join(data, 'OUTSIDEoutside00'));
     await symlink(join(root, 'outside', 'secret.txt'), join(data, id, 'lirn', 'seg-90.m4s'));
     await symlink(join(data, id, 'lirn', 'seg-0.m4s'), join(data, id, 'lirn', 'seg-91.m4s'));
-    expectJsonError(await app.inject({ url: '/videos/OUTSIDEoutside00/lirn/seg-0.m4s' }), 403, 'outside-data-dir');
+    expectJsonError(
+      await app.inject({ url: '/videos/OUTSIDEoutside00/lirn/seg-0.m4s' }),
+      403,
+      'outside-data-dir',
+    );
     expectJsonError(await app.inject({ url: '/api/videos/OUTSIDEoutside00' }), 403, 'outside-data-dir');
     expectJsonError(await app.inject({ url: `/videos/${id}/lirn/seg-90.m4s` }), 403, 'outside-data-dir');
     const inside = await app.inject({ url: `/videos/${id}/lirn/seg-91.m4s` });
@@ -140,7 +156,11 @@ describe('path traversal and ids', () => {
     expectJsonError(await app.inject({ url: `/api/videos/${unknown}` }), 404, 'unknown-video');
     expectJsonError(await app.inject({ url: `/videos/${unknown}/master.m3u8` }), 404, 'unknown-video');
     expectJsonError(await app.inject({ url: `/api/videos/${unknown}/events` }), 404, 'unknown-video');
-    expectJsonError(await app.inject({ method: 'DELETE', url: `/api/videos/${unknown}` }), 404, 'unknown-video');
+    expectJsonError(
+      await app.inject({ method: 'DELETE', url: `/api/videos/${unknown}` }),
+      404,
+      'unknown-video',
+    );
     expectJsonError(await app.inject({ url: `/videos/${unknown}/lirn/seg-0.m4s` }), 404, 'not-found');
     expectJsonError(await app.inject({ url: `/videos/${id}/lirn/seg-77.m4s` }), 404, 'not-found');
     expectJsonError(await app.inject({ url: '/no/such/route' }), 404, 'not-found');
@@ -149,7 +169,15 @@ describe('path traversal and ids', () => {
 
 describe('uploads', () => {
   it('options are checked before the body is read', async () => {
-    for (const q of ['?iterations=0', '?iterations=99999999', '?profile=XL', '?size=4x4', '?segmentSeconds=0', '?evil=1', '?seed=-1']) {
+    for (const q of [
+      '?iterations=0',
+      '?iterations=99999999',
+      '?profile=XL',
+      '?size=4x4',
+      '?segmentSeconds=0',
+      '?evil=1',
+      '?seed=-1',
+    ]) {
       expectJsonError(await upload(vector.bytes, q), 400, 'bad-option');
     }
   });
@@ -157,18 +185,23 @@ describe('uploads', () => {
   it('a body over the limit is refused (413): declared by Content-Length, or streamed without one', async () => {
     expectJsonError(await upload(Buffer.alloc(LIMIT + 1, 7)), 413, 'too-large');
     const url = new URL(base);
-    const chunked = await new Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-      const req = httpRequest({ host: url.hostname, port: url.port, path: '/api/videos', method: 'POST' }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body }));
-      });
-      req.on('error', reject);
-      // ftyp-looking bytes, so only the size can be the reason.
-      const chunk = Buffer.alloc(16 * 1024, 0);
-      chunk.write('ftypisom', 4);
-      Readable.from(Array.from({ length: 8 }, () => chunk)).pipe(req);
-    });
+    const chunked = await new Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          { host: url.hostname, port: url.port, path: '/api/videos', method: 'POST' },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body }));
+          },
+        );
+        req.on('error', reject);
+        // ftyp-looking bytes, so only the size can be the reason.
+        const chunk = Buffer.alloc(16 * 1024, 0);
+        chunk.write('ftypisom', 4);
+        Readable.from(Array.from({ length: 8 }, () => chunk)).pipe(req);
+      },
+    );
     expectJsonError(chunked, 413, 'too-large');
   });
 
@@ -177,7 +210,12 @@ describe('uploads', () => {
     const fakeMp4 = Buffer.alloc(2048, 0x5a);
     fakeMp4.writeUInt32BE(24, 0);
     fakeMp4.write('ftypisom', 4);
-    for (const body of [Buffer.from('hello, this is not a video\n'.repeat(20)), png, fakeMp4, Buffer.alloc(0)]) {
+    for (const body of [
+      Buffer.from('hello, this is not a video\n'.repeat(20)),
+      png,
+      fakeMp4,
+      Buffer.alloc(0),
+    ]) {
       expectJsonError(await upload(body), 415, 'not-video');
     }
     expectJsonError(await upload(vector.bytes.subarray(0, vector.bytes.length - 50)), 422, 'bad-lirn');
@@ -193,7 +231,10 @@ describe('uploads', () => {
     socket.write(Buffer.from(vector.bytes.subarray(0, 2000)));
     await until('the upload to start', async () => (await readdir(join(data, '.tmp'))).length > 0);
     socket.destroy();
-    await until('the partial upload to be removed', async () => (await readdir(join(data, '.tmp'))).length === 0);
+    await until(
+      'the partial upload to be removed',
+      async () => (await readdir(join(data, '.tmp'))).length === 0,
+    );
     expect(await videoIds()).toEqual([id, 'OUTSIDEoutside00'].sort());
     expect((await app.inject({ url: `/api/videos/${id}` })).statusCode).toBe(200);
   });

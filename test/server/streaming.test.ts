@@ -34,7 +34,9 @@ async function get(url: string, headers: Record<string, string> = {}) {
 /** What mp4box.js sees when a player appends one init segment and then media segments, one buffer at a time. */
 function mp4boxRead(init: Uint8Array, segments: Uint8Array[]) {
   const mp4 = createFile();
-  let info: { tracks: Array<{ id: number; codec: string; video?: { width: number; height: number } }> } | undefined;
+  let info:
+    | { tracks: Array<{ id: number; codec: string; video?: { width: number; height: number } }> }
+    | undefined;
   const samples: Array<{ data: Uint8Array; dts: number; is_sync: boolean }> = [];
   mp4.onError = (e: unknown) => {
     throw new Error(`mp4box: ${String(e)}`);
@@ -132,7 +134,9 @@ describe('an encoded video streamed through the server', () => {
       const init = await fetchPiece(initUrl);
       const { info, samples } = mp4boxRead(init, segments);
       expect(info?.tracks[0]).toMatchObject({ codec: 'lirn', video: { width: 32, height: 24 } });
-      const expected = vector.file.segments.filter((s) => `${BASE}videos/${id}/lirn/init-${s.chunkIndex}.mp4` === initUrl);
+      const expected = vector.file.segments.filter(
+        (s) => `${BASE}videos/${id}/lirn/init-${s.chunkIndex}.mp4` === initUrl,
+      );
       const want = expected.flatMap((s) => s.samples);
       expect(samples.map((s) => new Uint8Array(s.data))).toEqual(want);
       samples.forEach((s, j) => {
@@ -152,7 +156,14 @@ describe('an encoded video streamed through the server', () => {
   it('the H.264 fallback is an fMP4 HLS rendition mp4box.js reads with the advertised codec and every frame', async () => {
     const meta = (await get(`/api/videos/${id}`)).json();
     const r = await get(`/videos/${id}/h264/media.m3u8`);
-    const details = M3U8Parser.parseLevelPlaylist(r.body, `${BASE}videos/${id}/h264/media.m3u8`, 0, 'main' as never, 0, null);
+    const details = M3U8Parser.parseLevelPlaylist(
+      r.body,
+      `${BASE}videos/${id}/h264/media.m3u8`,
+      0,
+      'main' as never,
+      0,
+      null,
+    );
     expect(details.fragments).toHaveLength(meta.fallback.segments);
     expect(details.totalduration).toBeCloseTo(2, 1);
     const init = new Uint8Array((await get(`/videos/${id}/h264/init.mp4`)).rawPayload);
@@ -225,7 +236,9 @@ describe('HTTP semantics on served pieces (RFC 9110)', () => {
     expect(inm.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect((await get(seg(), { 'if-modified-since': lastModified })).statusCode).toBe(304);
     // If-None-Match takes precedence: a different tag means 200 even with a fresh If-Modified-Since.
-    expect((await get(seg(), { 'if-none-match': '"other"', 'if-modified-since': lastModified })).statusCode).toBe(200);
+    expect(
+      (await get(seg(), { 'if-none-match': '"other"', 'if-modified-since': lastModified })).statusCode,
+    ).toBe(200);
     const earlier = new Date(Date.parse(lastModified) - 2000).toUTCString();
     expect((await get(seg(), { 'if-modified-since': earlier })).statusCode).toBe(200);
     const failed = await get(seg(), { 'if-match': '"other"' });
@@ -264,7 +277,11 @@ describe('HTTP semantics on served pieces (RFC 9110)', () => {
     const pre = await app.inject({
       method: 'OPTIONS',
       url: seg(),
-      headers: { origin: 'https://player.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'range' },
+      headers: {
+        origin: 'https://player.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'range',
+      },
     });
     expect(pre.statusCode).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe('*');

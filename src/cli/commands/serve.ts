@@ -39,7 +39,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   );
   if (positionals.length !== 1) throw new UsageError(`give exactly one data directory\n\n${SERVE_USAGE}`);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got '${values.port}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0..65535, got '${values.port}'`);
   const maxIterations = parsePositive(values['max-iterations'], '--max-iterations', { integer: true })!;
   const iterations = parsePositive(values.iterations, '--iterations', { integer: true })!;
   if (iterations > maxIterations) throw new UsageError('--iterations is above --max-iterations');
@@ -54,7 +55,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     fastify: { logger: values.log ? { level: 'info' } : { level: 'warn' } },
   });
   const address = await app.listen({ port, host: values.host });
-  process.stderr.write(`lirn serve: ${positionals[0]} at ${address}/ (Ctrl-C stops; running encodes resume next time)\n`);
+  process.stderr.write(
+    `lirn serve: ${positionals[0]} at ${address}/ (Ctrl-C stops; running encodes resume next time)\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -6,9 +6,9 @@
  */
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LirnFile } from '../../container/lirn-file.js';
 import { type RendererFactory, StreamDecoder } from '../../codec/decoder/stream-decoder.js';
 import { toRgb8 } from '../../codec/render/output.js';
+import type { LirnFile } from '../../container/lirn-file.js';
 import { Demuxer, Muxer } from '../../media/av.js';
 import { encodeVideo } from '../../media/encode.js';
 import { MediaError } from '../../media/errors.js';

@@ -77,7 +77,11 @@ export function multivariantPlaylist(meta: VideoMeta): string {
 export function lirnMediaPlaylist(meta: VideoMeta): string {
   const segments = meta.lirn.segments;
   const durations = segments.map((s) => secondsOf(meta, s.frames));
-  const target = Math.max(1, Math.round(meta.settings.segmentSeconds), ...durations.map((d) => Math.round(d)));
+  const target = Math.max(
+    1,
+    Math.round(meta.settings.segmentSeconds),
+    ...durations.map((d) => Math.round(d)),
+  );
   const growing = isGrowing(meta);
   const lines = [
     '#EXTM3U',

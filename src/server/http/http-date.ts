@@ -35,7 +35,7 @@ export function parseHttpDate(text: string): number | null {
     return build(year, m[2], Number(m[1]), m[4], m[5], m[6]);
   }
   m = ASCTIME.exec(value);
-  if (m) return build(Number(m[7]), m[1], Number(m[2].trim()), m[3], m[4], m[5]);
+  if (m) return build(Number(m[6]), m[1], Number(m[2].trim()), m[3], m[4], m[5]);
   return null;
 }
 

@@ -24,7 +24,11 @@ export interface Representation {
   vary?: string;
 }
 
-export function sendRepresentation(request: FastifyRequest, reply: FastifyReply, rep: Representation): FastifyReply {
+export function sendRepresentation(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  rep: Representation,
+): FastifyReply {
   const validators = { etag: rep.etag, lastModified: rep.lastModified };
   // Fields a 304 must carry as well as a 200 (RFC 9110 §15.4.5).
   reply.header('etag', formatEntityTag(rep.etag));
@@ -35,7 +39,11 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
   const outcome = evaluatePreconditions(request.method, request.headers, validators);
   if (outcome === 'not-modified') return reply.code(304).send();
   if (outcome === 'precondition-failed') {
-    throw new HttpError(412, 'precondition-failed', 'the If-Match / If-Unmodified-Since precondition is false');
+    throw new HttpError(
+      412,
+      'precondition-failed',
+      'the If-Match / If-Unmodified-Since precondition is false',
+    );
   }
 
   reply.header('accept-ranges', 'bytes');
@@ -50,7 +58,11 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
     if (decision.kind === 'unsatisfiable') {
       reply.header('content-range', `bytes */${rep.size}`);
       reply.removeHeader('content-encoding');
-      throw new HttpError(416, 'range-not-satisfiable', `no range of "${rangeHeader}" lies within the ${rep.size} bytes`);
+      throw new HttpError(
+        416,
+        'range-not-satisfiable',
+        `no range of "${rangeHeader}" lies within the ${rep.size} bytes`,
+      );
     }
     if (decision.kind === 'partial') {
       start = decision.start;
@@ -62,7 +74,10 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
   const length = Math.max(0, end - start + 1);
   reply.header('content-length', length);
   // HEAD goes through the same path: Node's http layer writes the headers (Content-Length included) and no body.
-  if (rep.body) return reply.send(start === 0 && length === rep.body.length ? rep.body : rep.body.subarray(start, end + 1));
+  if (rep.body)
+    return reply.send(
+      start === 0 && length === rep.body.length ? rep.body : rep.body.subarray(start, end + 1),
+    );
   if (length === 0) return reply.send(Buffer.alloc(0));
   return reply.send(createReadStream(rep.path!, { start, end }));
 }

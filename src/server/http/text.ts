@@ -43,7 +43,12 @@ export function sendText(request: FastifyRequest, reply: FastifyReply, r: TextRe
   };
   // Compressing a few hundred bytes costs more than it saves.
   if (coding === 'identity' || body.length < 256) {
-    return sendRepresentation(request, reply, { ...common, body, size: body.length, etag: { weak: false, opaque: hash } });
+    return sendRepresentation(request, reply, {
+      ...common,
+      body,
+      size: body.length,
+      etag: { weak: false, opaque: hash },
+    });
   }
   const bytes = encode(body, coding, `${hash}-${coding}`);
   return sendRepresentation(request, reply, {

@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { DEFAULT_COMPATIBLE_BRANDS, LIRN_BRAND, type LirnChunk, type LirnFile, type LirnSegment } from '../../container/lirn-file.js';
 import { DEFAULT_BIT_ALLOCATION } from '../../codec/encoder/bit-allocation.js';
 import { packChunk } from '../../codec/encoder/pack.js';
 import type { EngineFactory } from '../../codec/engine/types.js';
@@ -17,6 +16,13 @@ import { type EncodeEvent, type EncodeStore, encodeChunked } from '../../codec/s
 import { openFileStore } from '../../codec/segmenter/file-store.js';
 import type { SegmentPlan } from '../../codec/segmenter/plan.js';
 import type { TrainCheckpoint } from '../../codec/train/checkpoint-format.js';
+import {
+  DEFAULT_COMPATIBLE_BRANDS,
+  LIRN_BRAND,
+  type LirnChunk,
+  type LirnFile,
+  type LirnSegment,
+} from '../../container/lirn-file.js';
 import { openMediaSource } from '../../media/source.js';
 import type { DecodeOptions, Rational } from '../../media/types.js';
 import type { EncodeSettings } from '../storage/meta.js';
@@ -52,7 +58,12 @@ export function decodeOptionsOf(settings: EncodeSettings): DecodeOptions {
   return o;
 }
 
-function chunkSegments(plan: SegmentPlan, k: number, samples: Uint8Array[], sampleDuration: number): LirnSegment[] {
+function chunkSegments(
+  plan: SegmentPlan,
+  k: number,
+  samples: Uint8Array[],
+  sampleDuration: number,
+): LirnSegment[] {
   const chunk = plan.chunks[k];
   return chunk.segments.map((i) => {
     const seg = plan.segments[i];
@@ -125,16 +136,23 @@ export async function encodeWithLiveChunks(o: LiveEncodeOptions): Promise<LirnFi
           const packed = packChunk(
             config,
             checkpoint.params,
-            { width: source.width, height: source.height, firstFrame: planned.firstFrame, frameCount: planned.frameCount },
+            {
+              width: source.width,
+              height: source.height,
+              firstFrame: planned.firstFrame,
+              frameCount: planned.frameCount,
+            },
             DEFAULT_BIT_ALLOCATION,
           );
           chunks.push(packed.chunk);
           segments.push(...chunkSegments(plan, k, packed.samples, source.sampleDuration));
           const file: LirnFile = { ...header, chunks: [...chunks], segments: [...segments] };
           const publish = o.onChunk;
-          publishing = publishing.then(() => (failure ? undefined : publish(file, k, e.resumed))).catch((err) => {
-            failure ??= err;
-          });
+          publishing = publishing
+            .then(() => (failure ? undefined : publish(file, k, e.resumed)))
+            .catch((err) => {
+              failure ??= err;
+            });
         }
       }
       o.onEvent?.(e);

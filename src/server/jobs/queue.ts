@@ -44,7 +44,8 @@ export class InProcessQueue implements JobQueue {
     private readonly concurrency = 1,
     private readonly onError: (videoId: string, error: unknown) => void = () => {},
   ) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be ≥ 1, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be ≥ 1, got ${concurrency}`);
   }
 
   async enqueue(videoId: string): Promise<void> {

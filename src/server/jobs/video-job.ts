@@ -70,9 +70,14 @@ export function videoJobRunner(options: VideoJobOptions): JobRunner {
     const piecesDir = join(dir, 'lirn');
     let lastPersist = 0;
     let resumedChunks = 0;
+    let plannedChunks = 1;
 
     // Never rejects: a progress record that cannot be written (the video was just deleted) must not fail the job.
-    const progress = async (p: Progress, persist = false) => {
+    // Publishing a chunk overlaps the next chunk's training, so reports can arrive out of order: keep the bar monotone.
+    let highest = 0;
+    const progress = async (report: Progress, persist = false) => {
+      highest = Math.max(highest, report.fraction);
+      const p = { ...report, fraction: highest };
       emit({ type: 'progress', progress: p });
       const now = Date.now();
       if (persist || now - lastPersist >= persistEveryMs) {
@@ -125,13 +130,15 @@ export function videoJobRunner(options: VideoJobOptions): JobRunner {
           onEvent: (e) => {
             if (e.phase === 'scan') void progress({ phase: 'scan', fraction: (SCAN * e.frame) / e.frames });
             else if (e.phase === 'plan') {
+              plannedChunks = e.plan.chunks.length;
               void library
                 .update(id, (m) => {
                   m.lirn.chunks = e.plan.chunks.length;
                 })
                 .catch(() => undefined);
             } else if (e.phase === 'train') {
-              const fraction = SCAN + ((TRAIN_END - SCAN) * (e.chunk + e.iteration / e.iterations)) / e.chunks;
+              const fraction =
+                SCAN + ((TRAIN_END - SCAN) * (e.chunk + e.iteration / e.iterations)) / e.chunks;
               void progress({
                 phase: 'train',
                 fraction,
@@ -148,7 +155,12 @@ export function videoJobRunner(options: VideoJobOptions): JobRunner {
           onChunk: async (partial, k) => {
             await recordChunk(partial, k);
             await progress(
-              { phase: 'train', fraction: SCAN + ((TRAIN_END - SCAN) * (k + 1)) / partial.chunks.length, chunk: k, resumedChunks },
+              {
+                phase: 'train',
+                fraction: SCAN + ((TRAIN_END - SCAN) * (k + 1)) / plannedChunks,
+                chunk: k,
+                resumedChunks,
+              },
               true,
             );
           },
@@ -178,7 +190,11 @@ export function videoJobRunner(options: VideoJobOptions): JobRunner {
           signal,
           onFrame: (done, total) => {
             if (done % 8 === 0 || done === total) {
-              void progress({ phase: 'fallback', fraction: TRAIN_END + ((1 - TRAIN_END) * done) / total, resumedChunks });
+              void progress({
+                phase: 'fallback',
+                fraction: TRAIN_END + ((1 - TRAIN_END) * done) / total,
+                resumedChunks,
+              });
             }
           },
         });
@@ -197,7 +213,11 @@ export function videoJobRunner(options: VideoJobOptions): JobRunner {
     } catch (error) {
       if (signal.aborted) throw error; // interrupted: the video stays queued/encoding and resumes later
       const e = error as Error & { type?: string; details?: string };
-      const record = { type: e.type ?? e.name ?? 'error', details: e.details ?? 'internal', message: e.message };
+      const record = {
+        type: e.type ?? e.name ?? 'error',
+        details: e.details ?? 'internal',
+        message: e.message,
+      };
       await library
         .update(id, (m) => {
           m.state = 'failed';

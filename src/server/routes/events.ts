@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import type { JobEvent } from '../jobs/queue.js';
 import { checkVideoId } from '../storage/ids.js';
+import type { VideoMeta } from '../storage/meta.js';
 import { videoView } from './view.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -18,7 +19,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     const buffered: JobEvent[] = [];
     let write: ((e: JobEvent) => void) | null = null;
     const unsubscribe = ctx.queue.subscribe(id, (e) => (write ? write(e) : buffered.push(e)));
-    let meta;
+    let meta: VideoMeta;
     try {
       meta = await ctx.library.require(id);
     } catch (e) {
@@ -37,7 +38,8 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (event: string, data: unknown) =>
+      raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     let ended = false;
     const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
     const end = () => {

@@ -7,9 +7,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import { isGrowing, lirnMediaPlaylist, multivariantPlaylist, PLAYLIST_TYPE } from '../hls/playlists.js';
 import { sendRepresentation } from '../http/send.js';
 import { sendText } from '../http/text.js';
-import { isGrowing, lirnMediaPlaylist, multivariantPlaylist, PLAYLIST_TYPE } from '../hls/playlists.js';
 import { checkVideoId } from '../storage/ids.js';
 import type { VideoMeta } from '../storage/meta.js';
 import { resolveFileInside } from '../storage/safe-path.js';
@@ -26,7 +26,11 @@ type Params = { id: string; file: string };
 
 function pieceName(file: string, form: RegExp): string {
   if (!form.test(file)) {
-    throw new HttpError(400, 'bad-path', `${JSON.stringify(file.slice(0, 60))} is not a file name served here`);
+    throw new HttpError(
+      400,
+      'bad-path',
+      `${JSON.stringify(file.slice(0, 60))} is not a file name served here`,
+    );
   }
   return file;
 }
@@ -40,9 +44,15 @@ function contentTypeOf(file: string): string {
 async function requirePlayable(ctx: ServerContext, id: string): Promise<VideoMeta> {
   const meta = await ctx.library.require(id);
   if (meta.state === 'failed') {
-    throw new HttpError(409, 'not-ready', `the encode of ${id} failed: ${meta.error?.message ?? 'unknown error'}`, true);
+    throw new HttpError(
+      409,
+      'not-ready',
+      `the encode of ${id} failed: ${meta.error?.message ?? 'unknown error'}`,
+      true,
+    );
   }
-  if (!meta.video) throw new HttpError(409, 'not-ready', `${id} is queued; its playlists exist once encoding starts`);
+  if (!meta.video)
+    throw new HttpError(409, 'not-ready', `${id} is queued; its playlists exist once encoding starts`);
   return meta;
 }
 
@@ -111,7 +121,13 @@ export async function hlsRoutes(app: FastifyInstance, ctx: ServerContext): Promi
 
   app.get<{ Params: Params }>('/videos/:id/h264/:file', async (request, reply) => {
     const id = checkVideoId(request.params.id);
-    return sendFile(ctx, request, reply, [id, 'fallback', pieceName(request.params.file, H264_PIECE)], IMMUTABLE);
+    return sendFile(
+      ctx,
+      request,
+      reply,
+      [id, 'fallback', pieceName(request.params.file, H264_PIECE)],
+      IMMUTABLE,
+    );
   });
 
   app.get<{ Params: Params }>('/videos/:id/video.lirn', async (request, reply) => {
@@ -121,4 +137,3 @@ export async function hlsRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     return sendFile(ctx, request, reply, [id, 'video.lirn'], IMMUTABLE);
   });
 }
-

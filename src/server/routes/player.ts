@@ -17,7 +17,12 @@ const NOT_BUILT = `<!doctype html>
 
 export async function playerRoutes(app: FastifyInstance, playerDir: string | null): Promise<void> {
   if (playerDir && existsSync(join(playerDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: playerDir, prefix: '/', index: ['index.html'], wildcard: true });
+    await app.register(fastifyStatic, {
+      root: playerDir,
+      prefix: '/',
+      index: ['index.html'],
+      wildcard: true,
+    });
     return;
   }
   app.get('/', async (_request, reply) =>

@@ -1,17 +1,17 @@
 /** The library API: list, inspect, upload (starting an encode job) and delete videos. */
-import type { FastifyInstance } from 'fastify';
+
+import { readFile, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { readLirnFile } from '../../container/index.js';
+import type { FastifyInstance } from 'fastify';
 import { ContainerError } from '../../container/errors.js';
+import { readLirnFile } from '../../container/index.js';
 import { probeVideo } from '../../media/decode.js';
 import { MediaError } from '../../media/errors.js';
-import { rm } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { checkVideoId } from '../storage/ids.js';
 import { parseUploadOptions } from '../upload/options.js';
-import { receiveUpload } from '../upload/receive.js';
+import { type ReceivedUpload, receiveUpload } from '../upload/receive.js';
 import { SNIFF_BYTES, sniffUpload } from '../upload/sniff.js';
 import { videoView } from './view.js';
 
@@ -53,10 +53,14 @@ export async function videoRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       );
       const body = request.body as Readable | undefined;
       if (!body || typeof (body as Readable).pipe !== 'function') {
-        throw new HttpError(400, 'not-video', 'the request has no body: send the video file as the request body');
+        throw new HttpError(
+          400,
+          'not-video',
+          'the request has no body: send the video file as the request body',
+        );
       }
       const temp = ctx.library.tempPath('upload');
-      let received;
+      let received: ReceivedUpload;
       try {
         received = await receiveUpload(body, request.headers, temp, ctx.maxUploadBytes, SNIFF_BYTES);
       } catch (error) {
@@ -67,13 +71,18 @@ export async function videoRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       try {
         const sniffed = sniffUpload(received.head);
         if (!sniffed) {
-          throw new HttpError(415, 'not-video', 'the upload is not a video container (no known magic number)');
+          throw new HttpError(
+            415,
+            'not-video',
+            'the upload is not a video container (no known magic number)',
+          );
         }
         if (sniffed.kind === 'lirn') {
           try {
             readLirnFile(new Uint8Array(await readFile(received.path)));
           } catch (e) {
-            if (e instanceof ContainerError) throw new HttpError(422, 'bad-lirn', `malformed .lirn upload: ${e.message}`);
+            if (e instanceof ContainerError)
+              throw new HttpError(422, 'bad-lirn', `malformed .lirn upload: ${e.message}`);
             throw e;
           }
         } else {
@@ -89,7 +98,11 @@ export async function videoRoutes(app: FastifyInstance, ctx: ServerContext): Pro
             }
           } catch (e) {
             if (e instanceof MediaError) {
-              throw new HttpError(415, 'not-video', `the upload is not a readable video (${e.details}): ${e.message.replace(received.path, 'upload')}`);
+              throw new HttpError(
+                415,
+                'not-video',
+                `the upload is not a readable video (${e.details}): ${e.message.replace(received.path, 'upload')}`,
+              );
             }
             throw e;
           }

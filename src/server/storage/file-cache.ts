@@ -47,7 +47,10 @@ export class FileCache {
         path,
         size: s.size,
         body: null,
-        etag: { weak: false, opaque: `${s.size.toString(16)}-${Math.floor(s.mtimeMs).toString(16)}-${s.ino.toString(16)}` },
+        etag: {
+          weak: false,
+          opaque: `${s.size.toString(16)}-${Math.floor(s.mtimeMs).toString(16)}-${s.ino.toString(16)}`,
+        },
         lastModified: s.mtimeMs,
       };
     }

@@ -11,13 +11,14 @@
  *   <id>/fallback/            H.264 HLS rendition (media.m3u8, init.mp4, seg-<n>.m4s)
  *   <id>/work/                resumable encoder state
  */
+
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HttpError } from '../errors.js';
 import { checkVideoId, isVideoId, newVideoId } from './ids.js';
 import { type EncodeSettings, readMeta, type VideoMeta, writeMeta } from './meta.js';
 import { isInside } from './safe-path.js';
-import { randomBytes } from 'node:crypto';
 
 export interface NewVideo {
   /** A file in `.tmp/` (from tempPath) holding the upload; it is moved into the video folder. */

@@ -97,7 +97,10 @@ export async function readMeta(path: string): Promise<VideoMeta | null> {
   }
   try {
     const meta = JSON.parse(text) as VideoMeta;
-    return typeof meta === 'object' && meta !== null && typeof meta.id === 'string' && typeof meta.state === 'string'
+    return typeof meta === 'object' &&
+      meta !== null &&
+      typeof meta.id === 'string' &&
+      typeof meta.state === 'string'
       ? meta
       : null;
   } catch {

@@ -22,9 +22,23 @@ export const DEFAULT_ENCODE_SETTINGS: EncodeSettings = {
   seed: 0,
 };
 
-export const DEFAULT_ENCODE_LIMITS: EncodeLimits = { maxIterations: 20000, maxDimension: 1920, maxFrames: 100_000 };
+export const DEFAULT_ENCODE_LIMITS: EncodeLimits = {
+  maxIterations: 20000,
+  maxDimension: 1920,
+  maxFrames: 100_000,
+};
 
-const KEYS = ['profile', 'iterations', 'size', 'frames', 'segmentSeconds', 'chunkSegments', 'sceneCuts', 'seed', 'name'];
+const KEYS = [
+  'profile',
+  'iterations',
+  'size',
+  'frames',
+  'segmentSeconds',
+  'chunkSegments',
+  'sceneCuts',
+  'seed',
+  'name',
+];
 
 function integer(name: string, text: string, min: number, max: number): number {
   const v = Number(text);
@@ -47,12 +61,14 @@ export function parseUploadOptions(
   const settings: EncodeSettings = { ...defaults };
   let name = '';
   for (const [key, raw] of Object.entries(query)) {
-    if (!KEYS.includes(key)) throw badOption(`unknown option '${key.slice(0, 40)}' (known: ${KEYS.join(', ')})`);
+    if (!KEYS.includes(key))
+      throw badOption(`unknown option '${key.slice(0, 40)}' (known: ${KEYS.join(', ')})`);
     if (typeof raw !== 'string') throw badOption(`option '${key}' is given more than once`);
     switch (key) {
       case 'profile': {
         const p = raw.toUpperCase();
-        if (!(PROFILE_NAMES as readonly string[]).includes(p)) throw badOption(`profile must be one of ${PROFILE_NAMES.join(', ')}`);
+        if (!(PROFILE_NAMES as readonly string[]).includes(p))
+          throw badOption(`profile must be one of ${PROFILE_NAMES.join(', ')}`);
         settings.profile = p as EncodeSettings['profile'];
         break;
       }
@@ -81,7 +97,8 @@ export function parseUploadOptions(
         settings.chunkSegments = integer('chunkSegments', raw, 1, 64);
         break;
       case 'sceneCuts':
-        if (raw !== 'true' && raw !== 'false') throw badOption(`sceneCuts must be true or false, got '${raw.slice(0, 40)}'`);
+        if (raw !== 'true' && raw !== 'false')
+          throw badOption(`sceneCuts must be true or false, got '${raw.slice(0, 40)}'`);
         settings.sceneCuts = raw === 'true';
         break;
       case 'seed':
@@ -89,7 +106,10 @@ export function parseUploadOptions(
         break;
       case 'name':
         // Informational only: printable characters, bounded.
-        name = raw.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200);
+        name = [...raw]
+          .filter((c) => c >= ' ' && c !== '\u007f')
+          .join('')
+          .slice(0, 200);
         break;
     }
   }

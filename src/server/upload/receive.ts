@@ -5,7 +5,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpError } from '../errors.js';
 
@@ -27,7 +27,8 @@ export async function receiveUpload(
   headBytes: number,
 ): Promise<ReceivedUpload> {
   const declared = headers['content-length'];
-  if (typeof declared === 'string' && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge(limit);
+  if (typeof declared === 'string' && /^\d+$/.test(declared) && Number(declared) > limit)
+    throw tooLarge(limit);
   let bytes = 0;
   const head: Buffer[] = [];
   let headLength = 0;
@@ -47,7 +48,11 @@ export async function receiveUpload(
   } catch (error) {
     await rm(path, { force: true });
     if (error instanceof HttpError) throw error;
-    throw new HttpError(400, 'truncated', `the upload ended after ${bytes} bytes: ${(error as Error).message}`);
+    throw new HttpError(
+      400,
+      'truncated',
+      `the upload ended after ${bytes} bytes: ${(error as Error).message}`,
+    );
   }
   if (typeof declared === 'string' && /^\d+$/.test(declared) && bytes !== Number(declared)) {
     await rm(path, { force: true });
