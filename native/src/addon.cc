@@ -93,11 +93,20 @@ class Engine : public Napi::ObjectWrap<Engine> {
     return which == 1 ? n.adam_m() : n.adam_v();
   }
 
-  // read(which: 0 params | 1 adam m | 2 adam v, out: Float32Array)
+  // read(which: 0 params | 1 adam m | 2 adam v, out: Float32Array, offset?: number): the whole buffer, or with
+  // `offset` the out.length values from there (e.g. a few latent rows).
   Napi::Value Read(const Napi::CallbackInfo& info) {
     const int which = integer(info, 0, "which", 0, 2);
     auto out = typed<Napi::Float32Array>(info, 1, "out", napi_float32_array);
     auto& b = buffer(info, which);
+    if (info.Length() > 2 && !info[2].IsUndefined()) {
+      const double offset = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : NAN;
+      if (!(offset >= 0) || std::floor(offset) != offset || offset + out.ElementLength() > static_cast<double>(b.size()))
+        throw Napi::RangeError::New(info.Env(), "read: 'offset' + out length must lie inside the parameter vector");
+      const auto first = b.begin() + static_cast<std::ptrdiff_t>(offset);
+      std::copy(first, first + static_cast<std::ptrdiff_t>(out.ElementLength()), out.Data());
+      return info.Env().Undefined();
+    }
     if (out.ElementLength() != b.size()) throw Napi::RangeError::New(info.Env(), "read: 'out' length != parameter count");
     std::copy(b.begin(), b.end(), out.Data());
     return info.Env().Undefined();
@@ -141,11 +150,13 @@ class Engine : public Napi::ObjectWrap<Engine> {
     std::array<double, 5> rates{};
     bool has_rates = false;
     float* grads = nullptr;
+    const float* latent_grad = nullptr;
     std::vector<Napi::Reference<Napi::Value>> keep;
   };
 
   // Arguments: (frameIndex: Int32Array, pixelsPerFrame, coords: Float32Array, target: Float32Array,
-  //             rates: Float64Array(5) | null, gradsOut: Float32Array | null)
+  //             rates: Float64Array(5) | null, gradsOut: Float32Array | null,
+  //             latentGrad?: Float32Array(frames · latent_dim) | null)
   TrainJob prepare(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Network& n = net(env);
@@ -185,6 +196,13 @@ class Engine : public Napi::ObjectWrap<Engine> {
       job.grads = g.Data();
       job.keep.push_back(Napi::Persistent(info[5]));
     }
+    if (info.Length() > 6 && !info[6].IsNull() && !info[6].IsUndefined()) {
+      auto lg = typed<Napi::Float32Array>(info, 6, "latentGrad", napi_float32_array);
+      if (static_cast<double>(lg.ElementLength()) != F * n.model().latent_dim)
+        throw Napi::RangeError::New(env, "train: latentGrad length must be frames * latent dim");
+      job.latent_grad = lg.Data();
+      job.keep.push_back(Napi::Persistent(info[6]));
+    }
     job.batch = lirn::Batch{static_cast<int>(F), pixels, frames.Data(), coords.Data(), target.Data()};
     for (int i = 0; i < 4; ++i)
       if (i != 1) job.keep.push_back(Napi::Persistent(info[i]));
@@ -194,7 +212,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
   // train(...) → MSE, synchronously on the calling thread (plus the engine's workers).
   Napi::Value Train(const Napi::CallbackInfo& info) {
     TrainJob job = prepare(info);
-    return Napi::Number::New(info.Env(), net_->train(job.batch, job.has_rates ? job.rates.data() : nullptr, job.grads));
+    return Napi::Number::New(info.Env(), net_->train(job.batch, job.has_rates ? job.rates.data() : nullptr, job.grads, job.latent_grad));
   }
 
   class TrainWorker : public Napi::AsyncWorker {
@@ -208,7 +226,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
     Napi::Promise Promise() { return deferred_.Promise(); }
     void Execute() override {
       try {
-        loss_ = engine_->net_->train(job_.batch, job_.has_rates ? job_.rates.data() : nullptr, job_.grads);
+        loss_ = engine_->net_->train(job_.batch, job_.has_rates ? job_.rates.data() : nullptr, job_.grads, job_.latent_grad);
       } catch (const std::bad_alloc&) {
         SetError("native engine: out of memory during a step");
       }
@@ -376,7 +394,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo));
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench));
   exports.Set("layerBench", Napi::Function::New(env, LayerBench));
-  exports.Set("abiVersion", Napi::Number::New(env, 2));
+  exports.Set("abiVersion", Napi::Number::New(env, 3));
   return exports;
 }
 

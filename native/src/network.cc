@@ -342,7 +342,7 @@ void Network::reduce_and_update(int tid, const double* rates, float* grads_out) 
   }
 }
 
-double Network::train(const Batch& batch, const double* rates, float* grads_out) {
+double Network::train(const Batch& batch, const double* rates, float* grads_out, const float* latent_grad) {
   const int F = batch.frames, Pn = batch.pixels;
   const int nl = static_cast<int>(model_.layers.size());
   const int C = model_.layers.back().out;
@@ -414,6 +414,11 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out)
       unmodulate(f, k, latent(f), grad_[tid].data(), scratch_[tid]->mod.data());
     }
   });
+  if (latent_grad) {  // extra loss terms on the latent rows (alignment): serial, F·D adds
+    for (int f = 0; f < F; ++f)
+      k_->axpy(model_.latent_dim, 1.0f, latent_grad + std::int64_t{f} * model_.latent_dim,
+               grad_[0].data() + model_.latents + std::int64_t{batch.frame[f]} * model_.latent_dim);
+  }
   lap(kUnmodulate);
   if (rates) ++step_count;
   pool_.run([&](int tid) { reduce_and_update(tid, rates, grads_out); });  // D

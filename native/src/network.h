@@ -49,7 +49,9 @@ class Network {
 
   // Forward + backward over the batch; returns the MSE. With `rates` (5 per-group learning rates) the
   // parameters take one Adam step; with `grads_out` (total floats) the gradient is written there.
-  double train(const Batch& batch, const double* rates, float* grads_out);
+  // `latent_grad` (F·latent_dim floats, optional) is the gradient of extra loss terms (feature alignment) with
+  // respect to the batch's latent rows; it is added to their MSE gradient before the update.
+  double train(const Batch& batch, const double* rates, float* grads_out, const float* latent_grad = nullptr);
 
   // Forward only at pixel centres of a width×height image for latent z (latent_dim floats); rgb is W·H·C,
   // clamped to [0, 1].

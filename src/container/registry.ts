@@ -7,6 +7,7 @@ import { dref, url } from './boxes/dref.js';
 import { mdat, mfhd, tfdt, tfhd, trun } from './boxes/fragment.js';
 import { ftyp } from './boxes/ftyp.js';
 import { hdlr } from './boxes/hdlr.js';
+import { lirA } from './boxes/lira.js';
 import { lirC } from './boxes/lirc.js';
 import { lirn } from './boxes/lirn.js';
 import { lirL, lirW } from './boxes/lirw.js';
@@ -54,4 +55,5 @@ export const LIRN_BOXES: BoxRegistry = {
   lirC,
   lirW,
   lirL,
+  lirA,
 };

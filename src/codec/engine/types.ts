@@ -47,15 +47,36 @@ export interface OptimizerState {
   v: ParamSet;
 }
 
+/**
+ * Extra loss terms a caller adds to the batch MSE (e.g. feature alignment, src/codec/align: paper eq. 6). The
+ * caller computes their gradient with respect to the batch's latent rows; the engine adds it to the MSE gradient
+ * of those rows before the update, so Adam sees the gradient of the combined loss.
+ */
+export interface StepExtras {
+  /**
+   * d(extra loss)/dz for each batch frame: F rows of D values (F·D, row-major), row f for `batch.frameIndex[f]`.
+   * Rows of a frame index that appears twice add up.
+   */
+  latentGrad?: Float32Array;
+}
+
 export interface TrainEngine {
   /** 'tfjs', 'native', 'reference'. */
   readonly name: string;
   /** What actually runs underneath, e.g. 'tfjs-wasm (SIMD)', 'native avx2 x2 threads'. */
   readonly backend: string;
-  /** One forward+backward+Adam step; resolves to the batch MSE (mean over all target values). */
-  step(batch: PixelBatch, rates: GroupRates): Promise<number>;
-  /** Gradients of the batch MSE without updating anything (tests, gradient checks). */
-  gradients(batch: PixelBatch): Promise<{ loss: number; grads: ParamSet }>;
+  /**
+   * One forward+backward+Adam step; resolves to the batch MSE (mean over all target values). `extras` adds
+   * gradients of further loss terms (see StepExtras); the resolved value stays the MSE alone.
+   */
+  step(batch: PixelBatch, rates: GroupRates, extras?: StepExtras): Promise<number>;
+  /** Gradients of the batch MSE (plus `extras`) without updating anything (tests, gradient checks). */
+  gradients(batch: PixelBatch, extras?: StepExtras): Promise<{ loss: number; grads: ParamSet }>;
+  /**
+   * The current latent rows `frameIndex` (F·D values, row-major), cheaper than getParams() for callers that
+   * need them every step (alignment). Optional: callers fall back to getParams().
+   */
+  readLatentRows?(frameIndex: Int32Array): Promise<Float32Array>;
   /** Current parameters (copies). */
   getParams(): Promise<ParamSet>;
   setParams(params: ParamSet): Promise<void>;

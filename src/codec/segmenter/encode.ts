@@ -9,6 +9,11 @@
  */
 import type { LirnChunk, LirnFile, LirnSegment } from '../../container/lirn-file.js';
 import { DEFAULT_COMPATIBLE_BRANDS, LIRN_BRAND } from '../../container/lirn-file.js';
+import { DEFAULT_ALIGN_LAMBDA } from '../align/aligner.js';
+import { withAlignmentBox } from '../align/box.js';
+import { checkpointProjection, splitAlignParams } from '../align/checkpoint.js';
+import type { Projection, ProjectionKind } from '../align/projection.js';
+import type { FeatureProvider } from '../align/provider.js';
 import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from '../encoder/bit-allocation.js';
 import { packChunk } from '../encoder/pack.js';
 import type { EngineFactory } from '../engine/types.js';
@@ -76,8 +81,22 @@ export interface EncodeOptions {
   /** Save a trainer checkpoint every this many iterations (default 200). */
   checkpointEvery?: number;
   store?: EncodeStore;
+  /**
+   * Align each chunk's latents with per-frame features (paper eq. 6, src/codec/align): every chunk trains its
+   * own projection, which is written to its `lirA` box with the provider's feature space.
+   */
+  alignment?: EncodeAlignment;
   onEvent?: (e: EncodeEvent) => void;
   signal?: AbortSignal;
+}
+
+export interface EncodeAlignment {
+  provider: FeatureProvider;
+  /** λ of eq. 6 (default 0.01). */
+  lambda?: number;
+  projection?: ProjectionKind;
+  /** Base learning rate of the projection (default: the `hyper` group's). */
+  rate?: number;
 }
 
 export interface EncodeResult {
@@ -128,6 +147,8 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
   const segments: LirnSegment[] = [];
   const losses: Float32Array[] = [];
   let previous: ParamSet | null = null;
+  let previousProjection: Projection | undefined;
+  const align = options.alignment;
   let engineName = '';
   let iterationsRun = 0;
 
@@ -138,9 +159,12 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     const chunkSeed = (seed + k * 7919) >>> 0;
     const saved = (await options.store?.load(k)) ?? null;
     let params: ParamSet;
+    let projection: Projection | undefined;
     let resumed = false;
     if (saved && saved.iteration === iterations && saved.frames === planned.frameCount) {
-      params = saved.params;
+      const split = splitAlignParams(saved.params);
+      params = split.model;
+      if (align) projection = checkpointProjection(saved, split.align, config.latent.dim);
       const trained = trainedFrameIndices(planned.frameCount, options.holdOut ?? 1);
       if (trained.length < planned.frameCount)
         fillHeldOutLatents(params.get('latents')!.data, config.latent.dim, trained);
@@ -148,6 +172,9 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
       resumed = true;
     } else {
       const frames = await source.read(planned.firstFrame, planned.frameCount);
+      const features = align
+        ? await align.provider.frameFeatures(frames, planned.firstFrame, source.width, source.height)
+        : undefined;
       const result = await train({
         frames,
         width: source.width,
@@ -163,6 +190,16 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
         holdOut: options.holdOut,
         initialParams: cold ? undefined : warmStartParams(previous!, config, planned.frameCount, chunkSeed),
         resume: saved && saved.frames === planned.frameCount ? saved : undefined,
+        alignment:
+          align && features
+            ? {
+                features,
+                lambda: align.lambda,
+                projection: align.projection,
+                rate: align.rate,
+                initial: cold ? undefined : previousProjection,
+              }
+            : undefined,
         signal: options.signal,
         checkpoint: options.store
           ? { every: options.checkpointEvery ?? 200, save: (c) => options.store!.save(k, c) }
@@ -183,6 +220,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
       iterationsRun += result.iteration - (saved?.iteration ?? 0);
       engineName = result.engine;
       params = result.params;
+      projection = result.alignment?.projection;
       losses.push(result.losses);
     }
     const packed = packChunk(
@@ -196,11 +234,20 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
       },
       options.bits ?? DEFAULT_BIT_ALLOCATION,
     );
-    chunks.push(packed.chunk);
+    chunks.push(
+      align && projection
+        ? withAlignmentBox(packed.chunk, {
+            featureSpace: align.provider.space,
+            lambda: align.lambda ?? DEFAULT_ALIGN_LAMBDA,
+            projection,
+          })
+        : packed.chunk,
+    );
     segments.push(...chunkSegments(plan, planned, packed.samples, source.sampleDuration));
     const bytes = packed.samples.reduce((n, s) => n + s.length, 0);
     options.onEvent?.({ phase: 'chunk-done', chunk: k, chunks: plan.chunks.length, resumed, bytes });
     previous = params;
+    previousProjection = projection;
   }
 
   const file: LirnFile = {

@@ -15,6 +15,8 @@ export interface TrainSetup {
   iterations: number;
   schedule: LrSchedule;
   rates: GroupRates;
+  /** Present only for runs with feature alignment (src/codec/align); absent keeps older checkpoints comparable. */
+  alignment?: { lambda: number; featureDim: number; linear: boolean };
 }
 
 /** Names of the settings whose values differ (deep comparison, key order ignored). */

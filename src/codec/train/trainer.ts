@@ -5,8 +5,11 @@
  * so the same seed on the same engine gives the same loss curve, and a run resumed from a checkpoint (parameters +
  * Adam state + iteration) continues bit-identically. No Node APIs: checkpoints are handed to a caller's `save`.
  */
+import { Aligner, type AlignmentOptions } from '../align/aligner.js';
+import { splitAlignParams } from '../align/checkpoint.js';
+import type { Projection } from '../align/projection.js';
 import { selectEngine } from '../engine/index.js';
-import type { EngineFactory, GroupRates } from '../engine/types.js';
+import type { EngineFactory, GroupRates, OptimizerState, StepExtras, TrainEngine } from '../engine/types.js';
 import type { ModelConfig } from '../model/config.js';
 import { initParams } from '../model/init.js';
 import type { ParamSet } from '../model/params.js';
@@ -30,6 +33,8 @@ export interface TrainProgress {
   lrFactor: number;
   /** Milliseconds since this call started (a resumed run counts from its resumption). */
   elapsedMs: number;
+  /** With `alignment`: mean cosine between projected latents and their features in this iteration's batch. */
+  alignCosine?: number;
   /** Estimated milliseconds to the last iteration, from this call's pace. */
   etaMs: number;
 }
@@ -63,6 +68,11 @@ export interface TrainOptions {
   latentInit?: 'random' | 'temporal';
   /** Continue this checkpoint's run; options must describe the same run (same config, frames, setup, seed). */
   resume?: TrainCheckpoint;
+  /**
+   * Feature alignment (paper eq. 6): adds λ·(1 − cos(proj(z_t), f_t)) to the loss and trains the projection
+   * (src/codec/align). Its weights and Adam state travel in checkpoints as `align.*` tensors.
+   */
+  alignment?: AlignmentOptions;
   onProgress?: (p: TrainProgress) => void;
   /** Call onProgress every this many iterations (default 10; the last iteration always reports). */
   progressEvery?: number;
@@ -85,6 +95,8 @@ export interface TrainResult {
   /** `name on backend` of the engine that ran. */
   engine: string;
   elapsedMs: number;
+  /** With `alignment`: the trained projection and the alignment loss (λ·mean(1 − cos)) of every iteration run. */
+  alignment?: { projection: Projection; losses: Float32Array };
 }
 
 const PSNR_EMA = 0.9;
@@ -104,35 +116,48 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const stopAt = Math.min(options.stopAt ?? setup.iterations, setup.iterations);
   const progressEvery = options.progressEvery ?? 10;
 
-  const resume = options.resume;
-  if (resume) checkResume(resume, config, frameCount, seed, setup);
+  const aligner = options.alignment ? new Aligner(options.alignment, config.latent.dim, seed) : null;
+  if (aligner && aligner.features.rows !== frameCount)
+    throw new RangeError(`alignment features have ${aligner.features.rows} rows for ${frameCount} frames`);
+  if (aligner)
+    setup.alignment = { lambda: aligner.lambda, featureDim: aligner.features.dim, linear: aligner.linear };
+  const resume = options.resume ? splitAlignState(options.resume) : undefined;
+  if (resume) checkResume(resume.checkpoint, config, frameCount, seed, setup);
   const factory = options.engine ?? (await selectEngine());
   const engine = await factory.create({
     config,
     frames: frameCount,
     params:
-      resume?.params ?? options.initialParams ?? startingParams(config, frameCount, seed, options.latentInit),
+      resume?.checkpoint.params ??
+      options.initialParams ??
+      startingParams(config, frameCount, seed, options.latentInit),
   });
   try {
-    if (resume) await engine.setOptimizerState(resume.optimizer);
+    if (resume) await engine.setOptimizerState(resume.checkpoint.optimizer);
+    if (resume && aligner) aligner.restore(resume.align);
+    const alignLosses = new Float32Array(aligner ? setup.iterations : 0);
     const losses = new Float32Array(setup.iterations);
-    let iteration = resume?.iteration ?? 0;
-    if (resume) losses.set(resume.losses);
+    let iteration = resume?.checkpoint.iteration ?? 0;
+    if (resume) losses.set(resume.checkpoint.losses);
     let ema = iteration > 0 ? emaOf(losses.subarray(0, iteration)) : Number.NaN;
     const start = performance.now();
     const startIteration = iteration;
     let lastSaved = iteration;
 
-    const snapshot = async (): Promise<TrainCheckpoint> => ({
-      iteration,
-      seed,
-      config,
-      frames: frameCount,
-      setup,
-      params: await engine.getParams(),
-      optimizer: await engine.getOptimizerState(),
-      losses: losses.slice(0, iteration),
-    });
+    const snapshot = async (): Promise<TrainCheckpoint> =>
+      withAlignState(
+        {
+          iteration,
+          seed,
+          config,
+          frames: frameCount,
+          setup,
+          params: await engine.getParams(),
+          optimizer: await engine.getOptimizerState(),
+          losses: losses.slice(0, iteration),
+        },
+        aligner,
+      );
 
     while (iteration < stopAt && !options.signal?.aborted) {
       const factor = learningRateFactor(setup.schedule, iteration, setup.iterations);
@@ -144,7 +169,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         setup.pixelsPerFrame,
         iterationRng(seed, iteration),
       );
-      const loss = await engine.step(batch, scaleRates(setup.rates, factor));
+      let extras: StepExtras | undefined;
+      let alignCosine: number | undefined;
+      if (aligner) {
+        const a = aligner.gradient(batch.frameIndex, await latentRows(engine, batch.frameIndex, config));
+        extras = { latentGrad: a.latentGrad };
+        alignLosses[iteration] = a.loss;
+        alignCosine = a.cosine;
+      }
+      const loss = await engine.step(batch, scaleRates(setup.rates, factor), extras);
+      aligner?.update((aligner.rate ?? setup.rates.hyper) * factor);
       if (!Number.isFinite(loss))
         throw new Error(`training diverged at iteration ${iteration + 1}: loss ${loss}`);
       losses[iteration] = loss;
@@ -161,6 +195,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           lrFactor: factor,
           elapsedMs,
           etaMs: pace * (setup.iterations - iteration),
+          ...(alignCosine === undefined ? {} : { alignCosine }),
         });
       }
       if (options.checkpoint && iteration % options.checkpoint.every === 0 && iteration < stopAt) {
@@ -181,10 +216,61 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       trainedFrames: trained,
       engine: `${engine.name} on ${engine.backend}`,
       elapsedMs: performance.now() - start,
+      ...(aligner
+        ? {
+            alignment: {
+              projection: aligner.projection,
+              losses: alignLosses.slice(startIteration, iteration),
+            },
+          }
+        : {}),
     };
   } finally {
     engine.dispose();
   }
+}
+
+/** The batch's current latent rows, from the engine's cheap path when it has one. */
+async function latentRows(
+  engine: TrainEngine,
+  frameIndex: Int32Array,
+  config: ModelConfig,
+): Promise<Float32Array> {
+  if (engine.readLatentRows) return engine.readLatentRows(frameIndex);
+  const all = (await engine.getParams()).get('latents')!.data;
+  const dim = config.latent.dim;
+  const out = new Float32Array(frameIndex.length * dim);
+  for (let f = 0; f < frameIndex.length; f++) {
+    const row = frameIndex[f];
+    out.set(all.subarray(row * dim, (row + 1) * dim), f * dim);
+  }
+  return out;
+}
+
+type AlignState = ReturnType<Aligner['state']>;
+
+/** A checkpoint with the projection's tensors and Adam moments added under their `align.*` names. */
+function withAlignState(c: TrainCheckpoint, aligner: Aligner | null): TrainCheckpoint {
+  if (!aligner) return c;
+  const s = aligner.state();
+  const merge = (a: ParamSet, b: ParamSet): ParamSet => new Map([...a, ...b]);
+  const optimizer: OptimizerState = {
+    step: c.optimizer.step,
+    m: merge(c.optimizer.m, s.m),
+    v: merge(c.optimizer.v, s.v),
+  };
+  return { ...c, params: merge(c.params, s.params), optimizer };
+}
+
+/** Splits `align.*` tensors (withAlignState) off a checkpoint, leaving what the engine holds. */
+function splitAlignState(c: TrainCheckpoint): { checkpoint: TrainCheckpoint; align: AlignState } {
+  const params = splitAlignParams(c.params);
+  const m = splitAlignParams(c.optimizer.m);
+  const v = splitAlignParams(c.optimizer.v);
+  return {
+    checkpoint: { ...c, params: params.model, optimizer: { step: c.optimizer.step, m: m.model, v: v.model } },
+    align: { params: params.align, m: m.align, v: v.align, step: c.optimizer.step },
+  };
 }
 
 function startingParams(config: ModelConfig, frames: number, seed: number, latentInit = 'random'): ParamSet {

@@ -6,17 +6,21 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-export const ADDON_ABI_VERSION = 2;
+/** 3: train() takes an optional latent gradient (alignment), read() an optional offset. */
+export const ADDON_ABI_VERSION = 3;
 
 export interface NativeNetwork {
   info(): { isa: string; threads: number; total: number };
-  /** which: 0 parameters, 1 Adam m, 2 Adam v. */
-  read(which: 0 | 1 | 2, out: Float32Array): void;
+  /** which: 0 parameters, 1 Adam m, 2 Adam v; the whole vector, or `out.length` values from `offset`. */
+  read(which: 0 | 1 | 2, out: Float32Array, offset?: number): void;
   write(which: 0 | 1 | 2, src: Float32Array): void;
   getStep(): number;
   setStep(step: number): void;
   setAdam(beta1: number, beta2: number, epsilon: number): void;
-  /** MSE of the batch; Adam step when `rates` is given, gradient into `gradsOut` when given. */
+  /**
+   * MSE of the batch; Adam step when `rates` is given, gradient into `gradsOut` when given. `latentGrad`
+   * (frames × latent dim) is added to the batch's latent-row gradient first (StepExtras).
+   */
   train(
     frameIndex: Int32Array,
     pixelsPerFrame: number,
@@ -24,6 +28,7 @@ export interface NativeNetwork {
     target: Float32Array,
     rates: Float64Array | null,
     gradsOut: Float32Array | null,
+    latentGrad?: Float32Array | null,
   ): number;
   /** `train` off the JS thread; every other call throws while it runs. */
   trainAsync(
@@ -33,6 +38,7 @@ export interface NativeNetwork {
     target: Float32Array,
     rates: Float64Array | null,
     gradsOut: Float32Array | null,
+    latentGrad?: Float32Array | null,
   ): Promise<number>;
   render(z: Float32Array, width: number, height: number, out: Float32Array): void;
   /** Seconds per phase since the previous call (inner tile phases measured on thread 0). */

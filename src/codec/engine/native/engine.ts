@@ -15,6 +15,7 @@ import {
   type GroupRates,
   type OptimizerState,
   type PixelBatch,
+  type StepExtras,
   type TrainEngine,
 } from '../types.js';
 import { loadAddon, type NativeNetwork, type PhaseTimings } from './addon.js';
@@ -66,7 +67,12 @@ export class NativeEngine implements TrainEngine {
     return next;
   }
 
-  private run(batch: PixelBatch, rates: Float64Array | null, grads: Float32Array | null): Promise<number> {
+  private run(
+    batch: PixelBatch,
+    rates: Float64Array | null,
+    grads: Float32Array | null,
+    extras?: StepExtras,
+  ): Promise<number> {
     return this.serial(() => {
       const net = this.live();
       if (!(batch.frameIndex instanceof Int32Array))
@@ -75,11 +81,22 @@ export class NativeEngine implements TrainEngine {
         throw new TypeError('native engine: batch.coords must be a Float32Array');
       if (!(batch.target instanceof Float32Array))
         throw new TypeError('native engine: batch.target must be a Float32Array');
-      return net.trainAsync(batch.frameIndex, batch.pixelsPerFrame, batch.coords, batch.target, rates, grads);
+      const latentGrad = extras?.latentGrad ?? null;
+      if (latentGrad !== null && !(latentGrad instanceof Float32Array))
+        throw new TypeError('native engine: extras.latentGrad must be a Float32Array');
+      return net.trainAsync(
+        batch.frameIndex,
+        batch.pixelsPerFrame,
+        batch.coords,
+        batch.target,
+        rates,
+        grads,
+        latentGrad,
+      );
     });
   }
 
-  async step(batch: PixelBatch, rates: GroupRates): Promise<number> {
+  async step(batch: PixelBatch, rates: GroupRates, extras?: StepExtras): Promise<number> {
     const r = new Float64Array(GROUP_ORDER.length);
     GROUP_ORDER.forEach((g, i) => {
       const lr = rates[g] ?? 0;
@@ -87,13 +104,29 @@ export class NativeEngine implements TrainEngine {
         throw new RangeError(`native engine: learning rate for '${g}' is ${lr}`);
       r[i] = lr;
     });
-    return this.run(batch, r, null);
+    return this.run(batch, r, null, extras);
   }
 
-  async gradients(batch: PixelBatch): Promise<{ loss: number; grads: ParamSet }> {
+  async gradients(batch: PixelBatch, extras?: StepExtras): Promise<{ loss: number; grads: ParamSet }> {
     const flat = new Float32Array(this.layout.total);
-    const loss = await this.run(batch, null, flat);
+    const loss = await this.run(batch, null, flat, extras);
     return { loss, grads: unpackParams(this.layout, flat) };
+  }
+
+  /** Latent rows straight from the addon's parameter vector (D floats each), without copying the rest. */
+  readLatentRows(frameIndex: Int32Array): Promise<Float32Array> {
+    return this.serial(() => {
+      const net = this.live();
+      const dim = this.layout.config.latent.dim;
+      const base = this.layout.byName.get('latents')!.offset;
+      const out = new Float32Array(frameIndex.length * dim);
+      frameIndex.forEach((row, f) => {
+        if (!Number.isInteger(row) || row < 0 || row >= this.layout.frames)
+          throw new RangeError(`native engine: latent row ${row} is outside 0..${this.layout.frames - 1}`);
+        net.read(0, out.subarray(f * dim, (f + 1) * dim), base + row * dim);
+      });
+      return out;
+    });
   }
 
   private readNow(which: 0 | 1 | 2): Float32Array {

@@ -24,6 +24,7 @@ import {
   type GroupRates,
   type OptimizerState,
   type PixelBatch,
+  type StepExtras,
   type TrainEngine,
 } from '../types.js';
 import { adamUpdate } from './adam.js';
@@ -88,13 +89,14 @@ export class TfjsEngine implements TrainEngine {
     };
   }
 
-  async step(batch: PixelBatch, rates: GroupRates): Promise<number> {
+  async step(batch: PixelBatch, rates: GroupRates, extras?: StepExtras): Promise<number> {
     this.checkAlive();
     validateBatch(this.config, this.frames, batch);
+    this.validateExtras(batch, extras);
     const slotRates = this.slots.map((s) => groupRate(rates, s.group));
     const step = this.stepCount + 1;
     const loss = tf.tidy(() => {
-      const { value, grads } = this.lossAndGradients(batch);
+      const { value, grads } = this.lossAndGradients(batch, extras);
       adamUpdate(this.vars, grads, this.m, this.v, slotRates, step, this.adam);
       return value;
     });
@@ -104,10 +106,11 @@ export class TfjsEngine implements TrainEngine {
     return out;
   }
 
-  async gradients(batch: PixelBatch): Promise<{ loss: number; grads: ParamSet }> {
+  async gradients(batch: PixelBatch, extras?: StepExtras): Promise<{ loss: number; grads: ParamSet }> {
     this.checkAlive();
     validateBatch(this.config, this.frames, batch);
-    const { value, grads } = tf.tidy(() => this.lossAndGradients(batch));
+    this.validateExtras(batch, extras);
+    const { value, grads } = tf.tidy(() => this.lossAndGradients(batch, extras));
     try {
       return { loss: (await value.data())[0], grads: await readSlots(this.slots, grads) };
     } finally {
@@ -122,6 +125,18 @@ export class TfjsEngine implements TrainEngine {
     const value = tf.tidy(() => this.batchLoss(batch));
     const out = (await value.data())[0];
     value.dispose();
+    return out;
+  }
+
+  async readLatentRows(frameIndex: Int32Array): Promise<Float32Array> {
+    this.checkAlive();
+    for (const row of frameIndex) {
+      if (row < 0 || row >= this.frames)
+        throw new RangeError(`tfjs engine: latent row ${row} is outside 0..${this.frames - 1}`);
+    }
+    const rows = tf.tidy(() => tf.gather(this.vars[0], tf.tensor1d(frameIndex, 'int32')));
+    const out = (await rows.data()) as Float32Array;
+    rows.dispose();
     return out;
   }
 
@@ -276,10 +291,31 @@ export class TfjsEngine implements TrainEngine {
     return tf.mean(tf.squaredDifference(prediction, target));
   }
 
-  private lossAndGradients(batch: PixelBatch): { value: tf.Scalar; grads: tf.Tensor[] } {
+  private lossAndGradients(batch: PixelBatch, extras?: StepExtras): { value: tf.Scalar; grads: tf.Tensor[] } {
     const { value, grads } = tf.variableGrads(() => this.batchLoss(batch), this.vars);
     // Slots the loss does not reach (none today) get explicit zeros so Adam sees every slot.
-    return { value, grads: this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v)) };
+    const all = this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+    if (extras?.latentGrad) {
+      // Extra loss terms on the batch's latent rows (slot 0 is `latents`); scatterND adds repeated rows up.
+      const f = batch.frameIndex.length;
+      const dim = this.config.latent.dim;
+      const rows = tf.tensor2d(batch.frameIndex, [f, 1], 'int32');
+      const extra = tf.scatterND(rows, tf.tensor2d(extras.latentGrad, [f, dim]), [this.frames, dim]);
+      all[0] = tf.add(all[0], extra);
+    }
+    return { value, grads: all };
+  }
+
+  private validateExtras(batch: PixelBatch, extras?: StepExtras): void {
+    const g = extras?.latentGrad;
+    if (g === undefined) return;
+    if (!(g instanceof Float32Array))
+      throw new TypeError('tfjs engine: extras.latentGrad must be a Float32Array');
+    const want = batch.frameIndex.length * this.config.latent.dim;
+    if (g.length !== want)
+      throw new RangeError(
+        `tfjs engine: extras.latentGrad holds ${g.length} values, expected frames × latent dim = ${want}`,
+      );
   }
 
   private checkAlive(): void {
