@@ -25,6 +25,8 @@ export interface PlotOptions {
   /** Optional fixed ranges; otherwise the data's range with a margin. */
   xRange?: [number, number];
   yRange?: [number, number];
+  /** Explicit x tick values (e.g. integer strides), instead of automatic ones. */
+  xTicks?: number[];
 }
 
 const PALETTE = [
@@ -130,7 +132,9 @@ export function lineChart(options: PlotOptions): string {
   );
   // Grid and ticks.
   out.push('<g class="grid" stroke="#e3e3e3" stroke-width="1">');
-  const xTicks = log ? logTicks(x0, x1) : linearTicks(x0, x1);
+  const xTicks = (options.xTicks ?? (log ? logTicks(x0, x1) : linearTicks(x0, x1))).filter(
+    (t) => t >= x0 && t <= x1,
+  );
   const yTicks = linearTicks(y0, y1, 8);
   for (const t of xTicks)
     out.push(`<line x1="${n(fx(t))}" y1="${margin.top}" x2="${n(fx(t))}" y2="${margin.top + plotH}"/>`);

@@ -29,6 +29,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'check files and a decoder against the conformance vectors (--all)',
     load: async () => (await import('./commands/conform.js')).conformCommand,
   },
+  bench: {
+    summary: 'measure the codec against x264/x265/SVT-AV1, minterpolate, lanczos (bench/RESULTS.md)',
+    load: async () => (await import('./commands/bench.js')).benchCommand,
+  },
   demo: {
     summary: 'the whole codec on an embedded clip',
     load: async () => (await import('./commands/demo.js')).demoCommand,
