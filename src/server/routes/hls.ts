@@ -63,8 +63,8 @@ async function sendFile(
   parts: string[],
   cacheControl: string,
 ): Promise<FastifyReply> {
-  const path = await resolveFileInside(ctx.library.root, ...parts);
-  const file = await ctx.files.get(path);
+  const { path, stat } = resolveFileInside(ctx.library.root, ...parts);
+  const file = await ctx.files.get(path, stat);
   return sendRepresentation(request, reply, {
     body: file.body,
     path: file.path,
@@ -109,8 +109,8 @@ export async function hlsRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     if (meta.state !== 'ready' || !meta.fallback) {
       throw new HttpError(409, 'not-ready', `the H.264 rendition of ${id} is made after the encode`);
     }
-    const path = await resolveFileInside(ctx.library.root, id, 'fallback', 'media.m3u8');
-    const file = await ctx.files.get(path);
+    const { path, stat } = resolveFileInside(ctx.library.root, id, 'fallback', 'media.m3u8');
+    const file = await ctx.files.get(path, stat);
     return sendText(request, reply, {
       text: file.body ? file.body.toString('utf8') : '',
       contentType: PLAYLIST_TYPE,

@@ -6,7 +6,8 @@
  * in the data directory is modified in place (every write is a temp file renamed over the target).
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { EntityTag } from '../http/etag.js';
 
 export interface ServedFile {
@@ -32,9 +33,8 @@ export class FileCache {
     readonly maxEntryBytes = 8 * 1024 * 1024,
   ) {}
 
-  /** `path` must already be a checked real path (see resolveFileInside). */
-  async get(path: string): Promise<ServedFile> {
-    const s = await stat(path);
+  /** `path` must already be a checked real path and `s` its stat (see resolveFileInside). */
+  async get(path: string, s: Stats): Promise<ServedFile> {
     const key = `${s.ino}:${s.size}:${s.mtimeMs}`;
     const hit = this.entries.get(path);
     if (hit && hit.key === key) {
