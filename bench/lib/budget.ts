@@ -45,6 +45,7 @@ export async function measureStepRate(
   return {
     stepSeconds: perStep[Math.floor(perStep.length / 2)] / 1000,
     steps,
+    // The trainer's default batch (trainer.ts): 8 frames (fewer if fewer are trained) × 2048 pixels.
     samplesPerStep: Math.min(8, trained) * 2048,
     engine: result.engine,
   };

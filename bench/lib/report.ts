@@ -91,6 +91,8 @@ export function renderReport(
       out.push(
         '> Timings were taken on a shared machine (other jobs were running, see the load above): absolute times are',
         '> pessimistic and noisy; ratios between codecs measured back to back in the same run are the figures to read.',
+        '> Training budgets in minutes become iterations through the step time measured just before each training, so',
+        '> under a load that grows during training a point trains longer than its budget: its iteration count is what it got.',
         '',
       );
     }
