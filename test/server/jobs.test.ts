@@ -4,8 +4,8 @@ import { M3U8Parser } from 'hls.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinHlsPieces, writeLirnFile } from '../../src/container/index.js';
 import { writeSyntheticMp4 } from '../../src/media/synthetic-mp4.js';
-import type { JobEvent } from '../../src/server/index.js';
-import { startServer, tempRoot, until } from './helpers.js';
+import { InProcessQueue, type JobEvent } from '../../src/server/index.js';
+import { startServer, tempRoot, testVector, until } from './helpers.js';
 
 // 24 frames at 12 fps in 0.5 s segments, one segment per chunk: 4 chunks, each published as it finishes.
 const QUERY = '?profile=S&iterations=60&segmentSeconds=0.5&chunkSegments=1&sceneCuts=false&seed=3&name=clip';
@@ -225,6 +225,51 @@ describe('upload → encode job → growing playlist → ready', () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(await readdir(t.data)).toEqual(['.tmp']);
       expect(await readdir(join(t.data, '.tmp'))).toEqual([]);
+    } finally {
+      await app.close();
+      await t.cleanup();
+    }
+  });
+
+  it('a job that fails marks the video failed: the error is in its record and its events, playlists are 409', async () => {
+    const t = await tempRoot();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // Jobs wait for the gate, so the test can damage the stored upload before its job reads it.
+    const app = await startServer(t.data, {
+      createQueue: (runner) =>
+        new InProcessQueue(async (id, context) => gate.then(() => runner(id, context))),
+    });
+    try {
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
+      const posted = await app.inject({
+        method: 'POST',
+        url: '/api/videos',
+        payload: Buffer.from(testVector().bytes),
+      });
+      const id = posted.json().id as string;
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(join(t.data, id, 'source.lirn'), Buffer.from(testVector().bytes.subarray(0, 300)));
+      // The job starts once the stream is open (its snapshot sent), so every event reaches it.
+      const seen = await readSse(`${base}/api/videos/${id}/events`, (e) => {
+        if (e.event === 'snapshot') release();
+      });
+      expect(seen.at(-1)?.event).toBe('state');
+      expect(seen.at(-1)?.data.state).toBe('failed');
+      expect(seen.at(-1)?.data.message).toMatch(/./);
+      const meta = (await app.inject({ url: `/api/videos/${id}` })).json();
+      expect(meta.state).toBe('failed');
+      expect(meta.error).toMatchObject({ type: 'container' });
+      const master = await app.inject({ url: `/videos/${id}/master.m3u8` });
+      expect(master.statusCode).toBe(409);
+      expect(master.json()).toMatchObject({ details: 'not-ready', fatal: true });
+      expect((await app.inject({ url: '/api/videos' })).json().videos).toEqual([]);
+      // A failed video is not resumed by a restart.
+      await app.close();
+      const again = await startServer(t.data);
+      await again.lirn.queue.idle();
+      expect((await again.inject({ url: `/api/videos/${id}` })).json().state).toBe('failed');
+      await again.close();
     } finally {
       await app.close();
       await t.cleanup();

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeLirnFile } from '../../src/container/index.js';
 import type { LirnFastify } from '../../src/server/index.js';
 import { ingestLirn, startServer, tempRoot, testVector, tree, until } from './helpers.js';
 
@@ -219,6 +220,10 @@ describe('uploads', () => {
       expectJsonError(await upload(body), 415, 'not-video');
     }
     expectJsonError(await upload(vector.bytes.subarray(0, vector.bytes.length - 50)), 422, 'bad-lirn');
+    // Well-formed, but its models cover fewer frames than the track declares: no decoder can play it.
+    const short = testVector().file;
+    short.frameCount += 4;
+    expectJsonError(await upload(writeLirnFile(short)), 422, 'bad-lirn');
   });
 
   it('a client that aborts mid-upload leaves nothing behind, and the server keeps serving', async () => {

@@ -3,6 +3,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { StreamDecoder } from '../../codec/decoder/stream-decoder.js';
 import { ContainerError } from '../../container/errors.js';
 import { readLirnFile } from '../../container/index.js';
 import { probeVideo } from '../../media/decode.js';
@@ -79,7 +80,8 @@ export async function videoRoutes(app: FastifyInstance, ctx: ServerContext): Pro
         }
         if (sniffed.kind === 'lirn') {
           try {
-            readLirnFile(new Uint8Array(await readFile(received.path)));
+            // Parsed, and its chunks cover every frame (what a decoder needs before anything is published).
+            new StreamDecoder(readLirnFile(new Uint8Array(await readFile(received.path))));
           } catch (e) {
             if (e instanceof ContainerError)
               throw new HttpError(422, 'bad-lirn', `malformed .lirn upload: ${e.message}`);
