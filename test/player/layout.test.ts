@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { modelLayout, packParams } from '../../player/src/render/layout.js';
+import { GPU_MODEL_LIMITS, modelShader, unsupportedReason } from '../../player/src/render/wgsl.js';
+import { decodeChunkModel } from '../../src/codec/decoder/chunk-model.js';
+import { encodePositions } from '../../src/codec/model/encoding.js';
+import { frameWeights } from '../../src/codec/model/hypernet.js';
+import { prepareModel } from '../../src/codec/model/model.js';
+import { paramSpecs, tensorSize } from '../../src/codec/model/params.js';
+import { FIXTURE_CONFIGS, fixtureVideo } from './fixture-video.js';
+
+const video = fixtureVideo();
+
+/**
+ * The per-frame and per-pixel math done from the packed buffers through the layout's offsets — what the WGSL
+ * reads — so a wrong offset shows up against the reference decoder without a GPU.
+ */
+function evaluateThroughLayout(k: number, t: number, x: number, y: number) {
+  const chunk = video.file.chunks[k];
+  const model = decodeChunkModel(
+    chunk,
+    video.file.segments.filter((s) => s.chunkIndex === k),
+  );
+  const layout = modelLayout(chunk.config);
+  const params = packParams(
+    layout.params,
+    paramSpecs(chunk.config, chunk.frameCount)
+      .filter((s) => s.name !== 'latents')
+      .map((s) => ({ name: s.name, shape: s.shape, data: model.params.get(s.name)!.data })),
+  );
+  const latents = model.params.get('latents')!.data;
+  const D = layout.scratch.latentDim;
+  const scratch = new Float32Array(layout.scratch.totalFloats);
+  for (let d = 0; d < D; d++) scratch[layout.scratch.z + d] = latents[t * D + d];
+  for (const m of layout.scratch.modulated) {
+    for (const h of m.hyper) {
+      for (let o = 0; o < h.outDim; o++) {
+        let s = params[h.bias + o];
+        for (let i = 0; i < h.inDim; i++) s += params[h.weight + o * h.inDim + i] * scratch[h.input + i];
+        scratch[h.output + o] = h.tanh ? Math.tanh(s) : s;
+      }
+    }
+    const baseWeight = layout.params.offsets.get(`base.${m.layer}.weight`)!;
+    for (let o = 0; o < m.outDim; o++) {
+      for (let i = 0; i < m.inDim; i++) {
+        let acc = 0;
+        for (let r = 0; r < m.rank; r++)
+          acc += scratch[m.v + o * m.rank + r] * scratch[m.v + m.outDim * m.rank + r * m.inDim + i];
+        scratch[m.weightT + o * m.inDim + i] =
+          (1 / (1 + Math.exp(-acc))) * params[baseWeight + o * m.inDim + i];
+      }
+    }
+  }
+  const prepared = prepareModel(model);
+  let act = Array.from(encodePositions(prepared, new Float32Array([x, y]), 1));
+  for (const layer of layout.base) {
+    const w = layer.weightIn === 'scratch' ? scratch : params;
+    const next: number[] = [];
+    for (let o = 0; o < layer.outDim; o++) {
+      let s = params[layer.bias + o];
+      for (let i = 0; i < layer.inDim; i++) s += w[layer.weight + o * layer.inDim + i] * act[i];
+      next.push(layer.relu ? Math.max(0, s) : s);
+    }
+    act = next;
+  }
+  return { layout, scratch, prepared, output: act, z: latents.slice(t * D, (t + 1) * D) };
+}
+
+describe('GPU buffer layout', () => {
+  it('packs every non-latent parameter once, in paramSpecs order, and rejects missing or mis-sized ones', () => {
+    for (const config of FIXTURE_CONFIGS) {
+      const layout = modelLayout(config);
+      const specs = paramSpecs(config, 1).filter((s) => s.name !== 'latents');
+      let at = 0;
+      for (const s of specs) {
+        expect(layout.params.offsets.get(s.name)).toBe(at);
+        at += tensorSize(s.shape);
+      }
+      expect(layout.params.totalFloats).toBe(at);
+      const tensors = specs.map((s) => ({
+        name: s.name,
+        shape: s.shape,
+        data: new Float32Array(tensorSize(s.shape)).fill(specs.indexOf(s)),
+      }));
+      const packed = packParams(layout.params, tensors);
+      for (const t of tensors) expect(packed[layout.params.offsets.get(t.name)!]).toBe(t.data[0]);
+      expect(() => packParams(layout.params, tensors.slice(1))).toThrow(/missing/);
+      expect(() =>
+        packParams(layout.params, [{ ...tensors[0], data: new Float32Array(1) }, ...tensors.slice(1)]),
+      ).toThrow(/values/);
+    }
+  });
+
+  it('gives the reference decoder’s modulated weights and network output when read through its offsets', () => {
+    for (const [k, t] of [
+      [0, 3],
+      [1, 7],
+      [2, 12],
+    ]) {
+      const { layout, scratch, prepared, output, z } = evaluateThroughLayout(k, t, 0.3, 0.7);
+      const reference = frameWeights(prepared, z);
+      for (const m of layout.scratch.modulated) {
+        const got = scratch.subarray(m.weightT, m.weightT + m.outDim * m.inDim);
+        const want = reference[m.layer];
+        for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
+      }
+      const refOut: number[] = [];
+      let act = Array.from(encodePositions(prepared, new Float32Array([0.3, 0.7]), 1));
+      prepared.base.forEach((layer, i) => {
+        const next: number[] = [];
+        for (let o = 0; o < layer.outDim; o++) {
+          let s = layer.bias[o];
+          for (let j = 0; j < layer.inDim; j++) s += reference[i][o * layer.inDim + j] * act[j];
+          next.push(i < prepared.base.length - 1 ? Math.max(0, s) : s);
+        }
+        act = next;
+      });
+      refOut.push(...act);
+      output.forEach((v, i) => expect(v).toBeCloseTo(refOut[i], 5));
+    }
+  });
+});
+
+describe('WGSL generation', () => {
+  it('emits the per-frame and pixel entry points each configuration needs, with its offsets baked in', () => {
+    const [hash, fourier, patch] = FIXTURE_CONFIGS.map((c) => ({
+      config: c,
+      layout: modelLayout(c),
+      shader: modelShader(c, modelLayout(c)),
+    }));
+    expect(hash.shader.frameEntries.map((e) => e.entry)).toEqual([
+      'latent',
+      'hyper_0_0',
+      'hyper_0_1',
+      'modulate_0',
+    ]);
+    expect(hash.shader.pixelEntries.map((e) => e.entry)).toEqual(['pixels']);
+    expect(hash.shader.code).toContain('level 2: resolution 16, hashed');
+    expect(hash.shader.code).toContain('level 1: resolution 8, dense');
+    expect(hash.shader.code).toContain('2654435761u');
+    expect(fourier.shader.frameEntries.map((e) => e.entry)).toEqual([
+      'latent',
+      'hyper_0_0',
+      'modulate_0',
+      'hyper_1_0',
+      'modulate_1',
+    ]);
+    expect(fourier.shader.code).toContain('sincos_pi(x * 8.0)');
+    expect(patch.shader.pixelEntries.map((e) => e.entry)).toEqual(['centroids', 'patch_pixels']);
+    expect(patch.shader.code).toContain(
+      `params[${patch.layout.params.offsets.get('patch.conv.bias')}u + oc]`,
+    );
+    // Workgroup counts cover every output.
+    for (const { layout, shader } of [hash, fourier, patch]) {
+      const mod = shader.frameEntries.filter((e) => e.entry.startsWith('modulate_'));
+      mod.forEach((e, i) =>
+        expect(e.workgroups * 64).toBeGreaterThanOrEqual(
+          layout.scratch.modulated[i].outDim * layout.scratch.modulated[i].inDim,
+        ),
+      );
+    }
+  });
+
+  it('refuses models wider than the renderer supports, naming the limit', () => {
+    const wide = {
+      ...FIXTURE_CONFIGS[0],
+      base: { ...FIXTURE_CONFIGS[0].base, n_neurons: GPU_MODEL_LIMITS.activationWidth + 1 },
+    };
+    expect(unsupportedReason(wide, modelLayout(wide))).toMatch(/width 257/);
+    expect(unsupportedReason(FIXTURE_CONFIGS[0], modelLayout(FIXTURE_CONFIGS[0]))).toBeNull();
+  });
+});
