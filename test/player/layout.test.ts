@@ -115,7 +115,7 @@ describe('GPU buffer layout', () => {
         act = next;
       });
       refOut.push(...act);
-      output.forEach((v, i) => expect(v).toBeCloseTo(refOut[i], 5));
+      for (let i = 0; i < output.length; i++) expect(output[i]).toBeCloseTo(refOut[i], 5);
     }
   });
 });
@@ -152,11 +152,10 @@ describe('WGSL generation', () => {
     // Workgroup counts cover every output.
     for (const { layout, shader } of [hash, fourier, patch]) {
       const mod = shader.frameEntries.filter((e) => e.entry.startsWith('modulate_'));
-      mod.forEach((e, i) =>
-        expect(e.workgroups * 64).toBeGreaterThanOrEqual(
-          layout.scratch.modulated[i].outDim * layout.scratch.modulated[i].inDim,
-        ),
-      );
+      for (let i = 0; i < mod.length; i++) {
+        const m = layout.scratch.modulated[i];
+        expect(mod[i].workgroups * 64).toBeGreaterThanOrEqual(m.outDim * m.inDim);
+      }
     }
   });
 

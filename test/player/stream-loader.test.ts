@@ -203,7 +203,7 @@ describe('StreamLoader', () => {
   });
 
   it('aborts the request in flight when a seek leaves it outside the window', async () => {
-    let release = () => undefined as void;
+    let release: () => void = () => {};
     const hold = new Promise<void>((r) => {
       release = r;
     });
