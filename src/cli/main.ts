@@ -33,6 +33,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'measure the codec against x264/x265/SVT-AV1, minterpolate, lanczos (bench/RESULTS.md)',
     load: async () => (await import('./commands/bench.js')).benchCommand,
   },
+  search: {
+    summary: 'search a directory of aligned .lirn files by image, embedding or text (no decoding)',
+    load: async () => (await import('./commands/search.js')).searchCommand,
+  },
+  map: {
+    summary: "UMAP of a file's per-frame latents as an SVG, coloured by time",
+    load: async () => (await import('./commands/map.js')).mapCommand,
+  },
   demo: {
     summary: 'the whole codec on an embedded clip',
     load: async () => (await import('./commands/demo.js')).demoCommand,

@@ -11,6 +11,7 @@ import type { EngineFactory } from '../codec/engine/types.js';
 import type { ModelConfig } from '../codec/model/config.js';
 import { toRgb8 } from '../codec/render/output.js';
 import {
+  type EncodeAlignment,
   type EncodeEvent,
   type EncodeResult,
   encodeChunked,
@@ -38,6 +39,8 @@ export interface FileEncodeOptions {
   seed?: number;
   bits?: BitAllocation;
   holdOut?: number;
+  /** Feature alignment (src/codec/align): each chunk gets a lirA box. */
+  alignment?: EncodeAlignment;
   /** Directory for resumable state; default `<output>.work`. Removed after a successful encode. */
   workDir?: string;
   onEvent?: (e: EncodeEvent) => void;
@@ -76,6 +79,11 @@ export async function encodeFileToLirn(o: FileEncodeOptions): Promise<FileEncode
       seed: o.seed ?? 0,
       bits: o.bits ?? null,
       holdOut: o.holdOut ?? 1,
+      ...(o.alignment
+        ? {
+            align: [o.alignment.provider.space, o.alignment.provider.dim, o.alignment.lambda ?? null],
+          }
+        : {}),
     });
     const store = await openFileStore(o.workDir ?? `${o.output}.work`, fingerprint);
     const result = await encodeChunked({
@@ -90,6 +98,7 @@ export async function encodeFileToLirn(o: FileEncodeOptions): Promise<FileEncode
       seed: o.seed,
       bits: o.bits,
       holdOut: o.holdOut,
+      alignment: o.alignment,
       store,
       onEvent: o.onEvent,
       signal: o.signal,

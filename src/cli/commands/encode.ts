@@ -4,6 +4,7 @@ import { parameterCount } from '../../codec/model/params.js';
 import type { EncodeEvent } from '../../codec/segmenter/encode.js';
 import { encodeFileToLirn, type FileEncodeResult } from '../../media/transcode.js';
 import type { DecodeOptions } from '../../media/types.js';
+import { alignmentFromFlags } from '../../search/encode-alignment.js';
 import { parseCommand, parsePositive, parseSize, requireOption, UsageError } from '../args.js';
 import { chooseTrainEngine } from '../engines.js';
 import { createProgress, formatDuration, type ProgressView } from '../progress.js';
@@ -26,6 +27,11 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
   --engine auto|native|tfjs training engine (default auto: the fastest available)
   --hold-out A              train only every A-th frame (the rest come from latent interpolation)
   --seed N                  random seed (default 0); the same seed gives the same bytes
+  --align builtin           align the latents with the built-in image features (searchable: lirn search)
+  --align-features FILE     … with per-frame embeddings from FILE (.npy, JSON or msgpack, one row per frame)
+  --align-model DIR         … with CLIP image embeddings from a local model directory
+  --align-lambda L          weight of the alignment loss (default 0.01)
+  --align-space NAME        feature space name stored for --align-features (default: the file's, or file:NAME)
 `;
 
 export const encodeOptions = {
@@ -45,6 +51,11 @@ export const encodeOptions = {
   engine: { type: 'string', default: 'auto' },
   'hold-out': { type: 'string' },
   seed: { type: 'string', default: '0' },
+  align: { type: 'string' },
+  'align-features': { type: 'string' },
+  'align-model': { type: 'string' },
+  'align-lambda': { type: 'string' },
+  'align-space': { type: 'string' },
 } as const;
 
 export type EncodeValues = ReturnType<typeof parseCommand<typeof encodeOptions>>['values'];
@@ -101,6 +112,13 @@ export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Pro
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0)
     throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
+  const alignment = await alignmentFromFlags({
+    align: values.align,
+    features: values['align-features'],
+    model: values['align-model'],
+    lambda: values['align-lambda'],
+    space: values['align-space'],
+  });
   const progress = encodeProgress();
   let configFor = (w: number, h: number) => profileConfig(profile, w, h);
   const engine = await chooseTrainEngine(values.engine ?? 'auto', configFor(64, 64));
@@ -121,6 +139,7 @@ export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Pro
         ? uniformBitAllocation(parsePositive(values.bits, '--bits', { integer: true })!)
         : undefined,
       holdOut: parsePositive(values['hold-out'], '--hold-out', { integer: true }),
+      alignment,
       onEvent: progress.onEvent,
     });
     progress.stop();
