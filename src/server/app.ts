@@ -71,6 +71,10 @@ export const lirnServer: FastifyPluginAsync<LirnPluginOptions> = async (app, opt
   app.addHook('onReady', async () => {
     if (options.resume !== false) await resumePending(ctx);
   });
+  // Before the HTTP server stops waiting for connections: open event streams would hold it forever.
+  app.addHook('preClose', async () => {
+    ctx.streams.end('shutdown');
+  });
   app.addHook('onClose', async () => {
     await ctx.queue.close();
   });

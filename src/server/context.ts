@@ -6,6 +6,7 @@ import { videoJobRunner } from './jobs/video-job.js';
 import { FileCache } from './storage/file-cache.js';
 import { Library } from './storage/library.js';
 import type { EncodeSettings } from './storage/meta.js';
+import { EventStreams } from './streams.js';
 import { DEFAULT_ENCODE_LIMITS, DEFAULT_ENCODE_SETTINGS, type EncodeLimits } from './upload/options.js';
 
 export interface LirnServerOptions {
@@ -41,6 +42,7 @@ export interface ServerContext {
   library: Library;
   queue: JobQueue;
   files: FileCache;
+  streams: EventStreams;
   maxUploadBytes: number;
   encodeDefaults: EncodeSettings;
   limits: EncodeLimits;
@@ -65,6 +67,7 @@ export async function createServerContext(options: LirnServerOptions): Promise<S
     library,
     queue,
     files: new FileCache(options.cache?.maxBytes, options.cache?.maxEntryBytes),
+    streams: new EventStreams(),
     maxUploadBytes: options.maxUploadBytes ?? 2 * 1024 ** 3,
     encodeDefaults: { ...DEFAULT_ENCODE_SETTINGS, ...options.encode },
     limits: { ...DEFAULT_ENCODE_LIMITS, ...options.limits },

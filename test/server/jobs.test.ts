@@ -202,29 +202,41 @@ describe('upload → encode job → growing playlist → ready', () => {
     }
   });
 
-  it('DELETE during an encode stops the job and removes everything', async () => {
+  it('DELETE during an encode stops the job, removes everything and ends its event streams', async () => {
     const t = await tempRoot();
     const app = await startServer(t.data);
     try {
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
       const posted = await app.inject({
         method: 'POST',
         url: '/api/videos?profile=S&iterations=20000',
         payload: clip,
       });
       const id = posted.json().id as string;
-      await new Promise<void>((resolve) => {
-        const off = app.lirn.queue.subscribe(id, (e) => {
-          if (e.type === 'progress' && e.progress.phase === 'train') {
-            off();
-            resolve();
-          }
-        });
+      let deleted: Promise<number> | null = null;
+      const events = await readSse(`${base}/api/videos/${id}/events`, (e) => {
+        if (!deleted && e.event === 'progress' && e.data.phase === 'train') {
+          deleted = app.inject({ method: 'DELETE', url: `/api/videos/${id}` }).then((r) => r.statusCode);
+        }
       });
-      expect((await app.inject({ method: 'DELETE', url: `/api/videos/${id}` })).statusCode).toBe(204);
+      expect(await deleted).toBe(204);
+      expect(events.at(-1)).toEqual({ event: 'end', data: { reason: 'deleted' } });
       await app.lirn.queue.idle();
       await new Promise((r) => setTimeout(r, 50));
       expect(await readdir(t.data)).toEqual(['.tmp']);
       expect(await readdir(join(t.data, '.tmp'))).toEqual([]);
+      // Stopping the server ends open streams too (they would otherwise hold close() forever).
+      const other = await app.inject({
+        method: 'POST',
+        url: '/api/videos?profile=S&iterations=20000',
+        payload: clip,
+      });
+      let closing: Promise<void> | null = null;
+      const tail = await readSse(`${base}/api/videos/${other.json().id}/events`, (e) => {
+        if (!closing && e.event === 'progress') closing = app.close();
+      });
+      await closing;
+      expect(tail.at(-1)).toEqual({ event: 'end', data: { reason: 'shutdown' } });
     } finally {
       await app.close();
       await t.cleanup();

@@ -1,7 +1,8 @@
 /**
  * `GET /api/videos/:id/events`: a video's job as Server-Sent Events. First a `snapshot` (the video's JSON), then
  * `progress`, `published` (a chunk's pieces are out: the growing playlist has more) and `state` events; the stream
- * ends after the state becomes ready or failed. A comment line every 15 s keeps proxies from closing it.
+ * ends after the state becomes ready or failed, or with an `end` event when the video is deleted or the server
+ * stops. A comment line every 15 s keeps proxies from closing it.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
@@ -47,8 +48,13 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       ended = true;
       clearInterval(heartbeat);
       unsubscribe();
+      forget();
       raw.end();
     };
+    const forget = ctx.streams.add(id, (reason) => {
+      if (!ended) send('end', { reason });
+      end();
+    });
     // The response's close, not the request's: an IncomingMessage closes as soon as its (empty) body is read.
     raw.on('close', end);
 

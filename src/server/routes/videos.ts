@@ -39,6 +39,7 @@ export async function videoRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     await ctx.queue.cancel(id);
     await ctx.library.remove(id);
     ctx.files.forget(`${ctx.library.root}/${id}/`);
+    ctx.streams.end('deleted', id);
     return reply.code(204).send();
   });
 
