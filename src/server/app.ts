@@ -35,7 +35,12 @@ function asHttpError(error: FastifyError | Error): HttpError {
 }
 
 export const lirnServer: FastifyPluginAsync<LirnPluginOptions> = async (app, options) => {
-  const ctx = options.context ?? (await createServerContext(options));
+  const ctx =
+    options.context ??
+    (await createServerContext({
+      ...options,
+      onJobError: options.onJobError ?? ((id, error) => app.log.warn({ video: id, err: error }, 'encode job stopped')),
+    }));
 
   await app.register(cors, {
     origin: '*',
