@@ -39,7 +39,8 @@ export const lirnServer: FastifyPluginAsync<LirnPluginOptions> = async (app, opt
     options.context ??
     (await createServerContext({
       ...options,
-      onJobError: options.onJobError ?? ((id, error) => app.log.warn({ video: id, err: error }, 'encode job stopped')),
+      onJobError:
+        options.onJobError ?? ((id, error) => app.log.warn({ video: id, err: error }, 'encode job stopped')),
     }));
 
   await app.register(cors, {
