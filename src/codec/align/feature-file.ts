@@ -81,7 +81,7 @@ function fromValue(value: unknown, name: string): FeatureFile {
 
 function isVector(v: unknown): boolean {
   return (
-    (Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number')) ||
+    (Array.isArray(v) && v.length > 0 && typeof v[0] === 'number') ||
     v instanceof Float32Array ||
     v instanceof Float64Array
   );
