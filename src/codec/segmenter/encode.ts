@@ -55,7 +55,16 @@ export type EncodeEvent =
       psnr: number;
       etaMs: number;
     }
-  | { phase: 'chunk-done'; chunk: number; chunks: number; resumed: boolean; bytes: number };
+  | {
+      phase: 'chunk-done';
+      chunk: number;
+      chunks: number;
+      resumed: boolean;
+      bytes: number;
+      /** The coded chunk and its media segments, final: a live stream can publish them right away. */
+      coded: LirnChunk;
+      segments: LirnSegment[];
+    };
 
 export interface EncodeOptions {
   source: FrameSource;
@@ -234,18 +243,27 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
       },
       options.bits ?? DEFAULT_BIT_ALLOCATION,
     );
-    chunks.push(
+    const coded =
       align && projection
         ? withAlignmentBox(packed.chunk, {
             featureSpace: align.provider.space,
             lambda: align.lambda ?? DEFAULT_ALIGN_LAMBDA,
             projection,
           })
-        : packed.chunk,
-    );
-    segments.push(...chunkSegments(plan, planned, packed.samples, source.sampleDuration));
+        : packed.chunk;
+    const codedSegments = chunkSegments(plan, planned, packed.samples, source.sampleDuration);
+    chunks.push(coded);
+    segments.push(...codedSegments);
     const bytes = packed.samples.reduce((n, s) => n + s.length, 0);
-    options.onEvent?.({ phase: 'chunk-done', chunk: k, chunks: plan.chunks.length, resumed, bytes });
+    options.onEvent?.({
+      phase: 'chunk-done',
+      chunk: k,
+      chunks: plan.chunks.length,
+      resumed,
+      bytes,
+      coded,
+      segments: codedSegments,
+    });
     previous = params;
     previousProjection = projection;
   }

@@ -1,21 +1,15 @@
 /**
- * The chunked encoder with chunks published as they finish (the growing playlist). `encodeChunked` codes each
- * chunk from its trainer's final parameters; those parameters also pass through the checkpoint store, so a store
- * that remembers the last checkpoint of each chunk can code the chunk the same way the moment `chunk-done` fires —
- * the same deterministic packing of the same parameters. The finished file is published again at the end, and
- * pieces are immutable (hls/pieces.ts), so any difference would fail loudly rather than change a cached segment.
+ * The chunked encoder with chunks published as they finish (the growing playlist): each `chunk-done` event carries
+ * the coded chunk and its segments. The finished file is published again at the end, and pieces are immutable
+ * (hls/pieces.ts), so any difference would fail loudly rather than change a cached segment.
  * Resumable: checkpoints live in `workDir` under a fingerprint of the source and the settings.
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { DEFAULT_BIT_ALLOCATION } from '../../codec/encoder/bit-allocation.js';
-import { packChunk } from '../../codec/encoder/pack.js';
 import type { EngineFactory } from '../../codec/engine/types.js';
 import { type ModelConfig, profileConfig } from '../../codec/model/config.js';
-import { type EncodeEvent, type EncodeStore, encodeChunked } from '../../codec/segmenter/encode.js';
+import { type EncodeEvent, encodeChunked } from '../../codec/segmenter/encode.js';
 import { openFileStore } from '../../codec/segmenter/file-store.js';
-import type { SegmentPlan } from '../../codec/segmenter/plan.js';
-import type { TrainCheckpoint } from '../../codec/train/checkpoint-format.js';
 import {
   DEFAULT_COMPATIBLE_BRANDS,
   LIRN_BRAND,
@@ -58,25 +52,6 @@ export function decodeOptionsOf(settings: EncodeSettings): DecodeOptions {
   return o;
 }
 
-function chunkSegments(
-  plan: SegmentPlan,
-  k: number,
-  samples: Uint8Array[],
-  sampleDuration: number,
-): LirnSegment[] {
-  const chunk = plan.chunks[k];
-  return chunk.segments.map((i) => {
-    const seg = plan.segments[i];
-    const from = seg.firstFrame - chunk.firstFrame;
-    return {
-      chunkIndex: k,
-      firstFrame: seg.firstFrame,
-      baseMediaDecodeTime: seg.firstFrame * sampleDuration,
-      samples: samples.slice(from, from + seg.frameCount),
-    };
-  });
-}
-
 export async function encodeWithLiveChunks(o: LiveEncodeOptions): Promise<LirnFile> {
   const source = await openMediaSource(o.input, decodeOptionsOf(o.settings));
   try {
@@ -95,19 +70,7 @@ export async function encodeWithLiveChunks(o: LiveEncodeOptions): Promise<LirnFi
     const fingerprint = createHash('sha256')
       .update(JSON.stringify({ source: [s.size, s.mtimeMs], settings, config, engine: engine.name }))
       .digest('hex');
-    const files = await openFileStore(o.workDir, fingerprint);
-    const finals = new Map<number, TrainCheckpoint>();
-    const store: EncodeStore = {
-      async load(k) {
-        const c = await files.load(k);
-        if (c) finals.set(k, c);
-        return c;
-      },
-      async save(k, c) {
-        await files.save(k, c);
-        finals.set(k, c);
-      },
-    };
+    const store = await openFileStore(o.workDir, fingerprint);
     const header = {
       majorBrand: LIRN_BRAND,
       minorVersion: 0,
@@ -118,34 +81,18 @@ export async function encodeWithLiveChunks(o: LiveEncodeOptions): Promise<LirnFi
       displayWidth: source.width,
       displayHeight: source.height,
     };
-    let plan: SegmentPlan | null = null;
     const chunks: LirnChunk[] = [];
     const segments: LirnSegment[] = [];
     let publishing: Promise<void> = Promise.resolve();
     let failure: unknown = null;
     const onEvent = (e: EncodeEvent) => {
-      if (e.phase === 'plan') plan = e.plan;
-      if (e.phase === 'chunk-done' && plan && o.onChunk) {
+      if (e.phase === 'chunk-done' && o.onChunk) {
         const k = e.chunk;
-        const checkpoint = finals.get(k);
-        finals.delete(k);
-        if (!checkpoint || k !== chunks.length) {
-          failure ??= new Error(`chunk ${k} finished without its final checkpoint`);
+        if (k !== chunks.length) {
+          failure ??= new Error(`chunk ${k} finished out of order (expected ${chunks.length})`);
         } else {
-          const planned = plan.chunks[k];
-          const packed = packChunk(
-            config,
-            checkpoint.params,
-            {
-              width: source.width,
-              height: source.height,
-              firstFrame: planned.firstFrame,
-              frameCount: planned.frameCount,
-            },
-            DEFAULT_BIT_ALLOCATION,
-          );
-          chunks.push(packed.chunk);
-          segments.push(...chunkSegments(plan, k, packed.samples, source.sampleDuration));
+          chunks.push(e.coded);
+          segments.push(...e.segments);
           const file: LirnFile = { ...header, chunks: [...chunks], segments: [...segments] };
           const publish = o.onChunk;
           publishing = publishing
