@@ -12,9 +12,17 @@ import { parseResolution } from './playback/resolution.js';
 import { requestGpu } from './render/gpu-device.js';
 import { bindControls, findElements, showMessage } from './ui/controls.js';
 
+/** What the page exposes on `window.lirn` (for the console, tests and benchmarks). */
+export interface PageHandle {
+  player: Player;
+  fallback: FallbackHandle | null;
+  /** State changes, model switches, errors and the fallback switch, in order. */
+  log: Array<Record<string, unknown>>;
+}
+
 declare global {
   interface Window {
-    lirn?: { player: Player; fallback: FallbackHandle | null };
+    lirn?: PageHandle;
   }
 }
 
@@ -29,6 +37,7 @@ async function pickSource(params: URLSearchParams): Promise<string | null> {
     const body: unknown = await response.json();
     const list = Array.isArray(body) ? body : (body as { videos?: unknown }).videos;
     if (!Array.isArray(list)) return null;
+    // The server lists videos newest first, each with its id, state and links (links.master: the playlist).
     const ready = list.find(
       (v) =>
         v &&
@@ -36,7 +45,9 @@ async function pickSource(params: URLSearchParams): Promise<string | null> {
         typeof v.id === 'string' &&
         (v.state === undefined || v.state === 'ready'),
     );
-    return ready ? `/videos/${encodeURIComponent(ready.id)}/master.m3u8` : null;
+    if (!ready) return null;
+    const master = ready.links?.master;
+    return typeof master === 'string' ? master : `/videos/${encodeURIComponent(ready.id)}/master.m3u8`;
   } catch {
     return null;
   }
@@ -74,12 +85,20 @@ async function main(): Promise<void> {
         : requestGpu,
     },
   );
-  const page = { player, fallback: null as FallbackHandle | null };
+  const page: PageHandle = { player, fallback: null, log: [] };
   window.lirn = page;
+  const at = () => Math.round(performance.now());
+  player.hub.on('stateChange', (e) => page.log.push({ event: 'stateChange', state: e.state, at: at() }));
+  player.hub.on('modelSwitch', (e) => page.log.push({ event: 'modelSwitch', to: e.to, t: e.t, at: at() }));
+  player.hub.on('error', (e) =>
+    page.log.push({ event: 'error', ...e.error.toJSON(), action: e.action, at: at() }),
+  );
+  player.hub.on('fallback', (e) => page.log.push({ event: 'fallback', reason: e.reason.details, at: at() }));
   bindControls(el, player);
   player.hub.on('error', (e) => {
     const line = `[lirn] ${e.type}/${e.details} → ${e.action}: ${e.error.message}`;
-    if (e.fatal) console.error(line);
+    // A switch to the fallback is expected on browsers without WebGPU: a warning; only a stop is an error.
+    if (e.action === 'stop') console.error(line);
     else console.warn(line);
   });
 
