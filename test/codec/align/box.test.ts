@@ -50,7 +50,7 @@ function trained(featureDim: number, latentDim: number) {
 }
 
 describe('lirA box', () => {
-  it('carries a linear projection through a file within its quantization', () => {
+  it('carries a linear projection through a file within its 6-bit quantization', () => {
     const D = config.latent.dim;
     const projection = trained(40, D);
     const bytes = writeLirnFile(
@@ -65,13 +65,14 @@ describe('lirA box', () => {
     for (let i = 0; i < projection.weight.length; i++)
       worst = Math.max(worst, Math.abs(back.projection.weight[i] - projection.weight[i]));
     const range = Math.max(...projection.weight) - Math.min(...projection.weight);
-    expect(worst).toBeLessThanOrEqual(range / 2 ** 10);
+    // 6-bit symbols over the tensor's range: at most half a step off.
+    expect(worst).toBeLessThanOrEqual((0.5 + 1e-4) * (range / (2 ** 6 - 1)));
     // What matters for search: projected latents point the same way.
     const rng = createRng(9);
     const z = new Float32Array(20 * D).map(() => rng.normal());
     const a = projectRows(projection, z, 20);
     const b = projectRows(back.projection, z, 20);
-    for (let r = 0; r < 20; r++) expect(cosine(a, r * 40, b, r * 40, 40)).toBeGreaterThan(0.9999);
+    for (let r = 0; r < 20; r++) expect(cosine(a, r * 40, b, r * 40, 40)).toBeGreaterThan(0.999);
     // Re-writing what was read gives the same bytes.
     expect(writeLirnFile(readLirnFile(bytes))).toEqual(bytes);
   });
