@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { buildServer, type LirnFastify } from '../../src/server/index.js';
+import { buildServer, type LirnFastify, type LirnServerOptions } from '../../src/server/index.js';
 
 export const CHROMIUM_PATH = process.env.LIRN_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -37,9 +37,12 @@ export interface TestServer {
 }
 
 /** The streaming server on 127.0.0.1 with a fresh data directory, serving `playerDir` at `/`. */
-export async function startTestServer(playerDir: string): Promise<TestServer> {
+export async function startTestServer(
+  playerDir: string,
+  options: Partial<LirnServerOptions> = {},
+): Promise<TestServer> {
   const data = await mkdtemp(join(tmpdir(), 'lirn-player-e2e-'));
-  const app = await buildServer({ dataDir: data, playerDir, renderer: 'reference' });
+  const app = await buildServer({ dataDir: data, playerDir, renderer: 'reference', ...options });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the server has no TCP address');

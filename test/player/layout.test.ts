@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { macsPerPixel, renderCost } from '../../player/src/render/cost.js';
 import { modelLayout, packParams } from '../../player/src/render/layout.js';
 import { GPU_MODEL_LIMITS, modelShader, unsupportedReason } from '../../player/src/render/wgsl.js';
 import { decodeChunkModel } from '../../src/codec/decoder/chunk-model.js';
+import { profileConfig } from '../../src/codec/model/config.js';
 import { encodePositions } from '../../src/codec/model/encoding.js';
 import { frameWeights } from '../../src/codec/model/hypernet.js';
 import { prepareModel } from '../../src/codec/model/model.js';
@@ -166,5 +168,21 @@ describe('WGSL generation', () => {
     };
     expect(unsupportedReason(wide, modelLayout(wide))).toMatch(/width 257/);
     expect(unsupportedReason(FIXTURE_CONFIGS[0], modelLayout(FIXTURE_CONFIGS[0]))).toBeNull();
+  });
+});
+
+describe('render cost', () => {
+  it('counts the base MLP and encoding per pixel and amortizes the per-frame hypernetwork work', () => {
+    const m = profileConfig('M', 1920, 1080);
+    const c = renderCost(m);
+    // 12 levels × 4 corners × 2 features; layers 24→64, 64→64, 64→64, 64→3.
+    expect(c.encodingPerPixel).toBe(96);
+    expect(c.mlpPerPixel).toBe(24 * 64 + 2 * 64 * 64 + 64 * 3);
+    // z, hypernetwork 64→64→12·128, mask P·Q (64·64·12) and W_t (64·64).
+    expect(c.perFrame).toBe(64 + 64 * 64 + 64 * 1536 + 64 * 64 * 12 + 64 * 64);
+    expect(macsPerPixel(m, 1920, 1080)).toBeCloseTo(96 + 9920 + c.perFrame / (1920 * 1080), 9);
+    const patch = renderCost(FIXTURE_CONFIGS[2]);
+    expect(patch.convPerPixel).toBe(3 * 9 * 4);
+    expect(patch.mlpPerPixel).toBe((6 * 16 + 16 * 16 + 4 * 16) / 4);
   });
 });

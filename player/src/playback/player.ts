@@ -575,20 +575,41 @@ export class Player {
    * while the frame's data is not loaded yet.
    */
   async readFrame(t: number, width: number, height: number, timeoutMs = 20_000): Promise<Float32Array> {
+    const [job] = await this.jobsFor([t], timeoutMs);
+    return this.pipeline!.renderer.readPixels(job, width, height);
+  }
+
+  /**
+   * Benchmark hook: renders the frames at `times` back to back off-screen at width × height and resolves with
+   * the mean milliseconds per frame (submission to GPU completion, per-frame and per-pixel passes included).
+   */
+  async timeFrames(times: number[], width: number, height: number, timeoutMs = 20_000): Promise<number> {
+    const jobs = await this.jobsFor(times, timeoutMs);
+    return this.pipeline!.renderer.timeFrames(jobs, width, height);
+  }
+
+  /** Render jobs for global frame times, seeking to and waiting for data that is not loaded yet. */
+  private async jobsFor(times: number[], timeoutMs: number): Promise<RenderJob[]> {
     const deadline = this.now() + timeoutMs;
-    for (;;) {
-      const p = this.pipeline;
-      if (!p) throw new Error(`readFrame: no Latent-INR pipeline (state ${this.stateValue})`);
-      const plan = p.timeline.plan(t);
-      const job = this.job(plan);
-      if (job) return p.renderer.readPixels(job, width, height);
-      if (this.now() > deadline) throw new Error(`readFrame: frame ${t} not loaded within ${timeoutMs} ms`);
-      if (this.fps > 0) {
-        const target = t / this.fps;
-        if (Math.abs(this.clock.time - target) > 0.5 / this.fps) this.seek(target);
+    const jobs: RenderJob[] = [];
+    for (const t of times) {
+      for (;;) {
+        const p = this.pipeline;
+        if (!p) throw new Error(`no Latent-INR pipeline (state ${this.stateValue})`);
+        const job = this.job(p.timeline.plan(t));
+        if (job) {
+          jobs.push(job);
+          break;
+        }
+        if (this.now() > deadline) throw new Error(`frame ${t} not loaded within ${timeoutMs} ms`);
+        if (this.fps > 0) {
+          const target = t / this.fps;
+          if (Math.abs(this.clock.time - target) > 0.5 / this.fps) this.seek(target);
+        }
+        await new Promise((r) => setTimeout(r, 20));
       }
-      await new Promise((r) => setTimeout(r, 20));
     }
+    return jobs;
   }
 
   destroy(): void {
