@@ -147,6 +147,30 @@ describe('player e2e: Chromium + WebGPU against the streaming server', () => {
     await page.close();
   }, 30_000);
 
+  it('recovers from a lost GPU device: new device, pipeline restarted, same pixels', async () => {
+    const { page, problems } = await open('res=source&autoplay=0');
+    await page.waitForFunction(() => window.lirn?.player.state === 'paused', null, { timeout: 20_000 });
+    const log = await page.evaluate(async () => {
+      const { player, log } = window.lirn!;
+      // What a driver reset or a GPU process crash does to the page.
+      (player as unknown as { gpu: { device: GPUDevice } }).gpu.device.destroy();
+      await player.hub.next('error', (e) => e.details === 'gpuDeviceLost');
+      const drawn = player.hub.next('frameRendered', (e) => e.t === 30);
+      player.seek(30 / 24);
+      await drawn;
+      return log.filter((e) => e.event === 'error');
+    });
+    expect(log).toEqual([
+      expect.objectContaining({ details: 'gpuDeviceLost', action: 'retry', fatal: false }),
+    ]);
+    const gpu = await page.evaluate(async () =>
+      Array.from(await window.lirn!.player.readFrame(30.5, 32, 24)),
+    );
+    expect(psnr(gpu, reference.renderFrame(30.5, 32, 24))).toBeGreaterThanOrEqual(45);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 30_000);
+
   it('plays the H.264 rendition through hls.js when WebGPU is missing', async () => {
     const { page, problems } = await open('res=source', true);
     await page.waitForFunction(

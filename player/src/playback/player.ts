@@ -120,7 +120,10 @@ export class Player {
   private lastDrawn: { t: number; width: number; height: number } | null = null;
   private drawing = false;
   private lastKey: string | null = null;
+  /** Pipeline restarts so far (the recovery attempt count for device losses and worker deaths). */
   private restarts = 0;
+  private restarting = false;
+  private framesSinceRestart = 0;
   private wantPlay: boolean;
   private destroyed = false;
   private lastStatsAt = 0;
@@ -193,18 +196,17 @@ export class Player {
     this.hub.emit('stateChange', { state, previous });
   }
 
-  /** The single recovery decision: emits the error with its verdict, then applies player-wide verdicts. */
+  /**
+   * The single recovery decision: emits the error with its verdict, then applies the player-wide verdicts
+   * (fallback, stop, and restarting the whole pipeline after a lost GPU device or a dead decode worker).
+   */
   handleError(error: PlayerError, attempt: number): RecoveryAction {
-    const action = decideRecovery(error, attempt, this.policy);
-    this.hub.emit('error', {
-      type: error.type,
-      details: error.details,
-      fatal: error.fatal,
-      action: action.kind,
-      error,
-    });
+    const restartable = error.details === ErrorDetails.GPU_DEVICE_LOST || error.details === ErrorDetails.WORKER_ERROR;
+    const action = decideRecovery(error, restartable ? this.restarts : attempt, this.policy);
+    this.hub.emit('error', { type: error.type, details: error.details, fatal: error.fatal, action: action.kind, error });
     if (action.kind === 'fallback') queueMicrotask(() => this.startFallback(error));
     else if (action.kind === 'stop' && error.fatal) queueMicrotask(() => this.fail(error));
+    else if (action.kind === 'retry' && restartable) this.restartPipeline(action.delayMs);
     return action;
   }
 
@@ -284,7 +286,7 @@ export class Player {
     if (!this.gpu || !this.playlist) return;
     const renderer = new GpuRenderer(
       this.gpu,
-      (error) => this.onDeviceLost(error),
+      (error) => this.handleError(error, 0),
       (error) => this.handleError(error, 0),
     );
     renderer.attachCanvas(this.options.canvas);
@@ -355,22 +357,26 @@ export class Player {
     this.options.canvas.style.aspectRatio = `${chunk.displayWidth} / ${chunk.displayHeight}`;
   }
 
-  /** A lost device or a dead worker: start the whole pipeline again at the current time, as recovery allows. */
-  private onDeviceLost(error: PlayerError): void {
-    const action = this.handleError(error, this.restarts);
-    if (action.kind !== 'retry') return;
+  /** After a lost device or a dead worker: a new device, worker and loader, playing on from the current time. */
+  private restartPipeline(delayMs: number): void {
+    if (this.restarting) return;
+    this.restarting = true;
     this.restarts++;
+    this.framesSinceRestart = 0;
     const at = this.clock.time;
-    this.stopPipeline();
+    // Off the caller's stack: the loader that reported the error is stopped here.
+    queueMicrotask(() => this.stopPipeline());
     setTimeout(async () => {
-      if (this.destroyed) return;
+      if (this.destroyed || this.stateValue === 'fallback' || this.stateValue === 'error') return;
       try {
         this.gpu = await this.deps.requestGpu();
+        this.restarting = false;
         this.startPipeline(at);
       } catch (e) {
+        this.restarting = false;
         this.handleError(toPlayerError(e, ErrorTypes.RENDER_ERROR, ErrorDetails.WEBGPU_UNAVAILABLE), 0);
       }
-    }, action.delayMs);
+    }, delayMs);
   }
 
   private startFallback(reason: PlayerError): void {
@@ -536,6 +542,8 @@ export class Player {
       (gpuMs) => {
         this.drawing = false;
         this.stats.frame(gpuMs);
+        // A restart that has since drawn a good while was a recovery; later losses start the count again.
+        if (++this.framesSinceRestart === 300) this.restarts = 0;
         this.hub.emit('frameRendered', { t, ...size, gpuMs, blended: job.b !== null && job.beta > 0, key });
       },
       (e: unknown) => {
