@@ -201,9 +201,16 @@ export class Player {
    * (fallback, stop, and restarting the whole pipeline after a lost GPU device or a dead decode worker).
    */
   handleError(error: PlayerError, attempt: number): RecoveryAction {
-    const restartable = error.details === ErrorDetails.GPU_DEVICE_LOST || error.details === ErrorDetails.WORKER_ERROR;
+    const restartable =
+      error.details === ErrorDetails.GPU_DEVICE_LOST || error.details === ErrorDetails.WORKER_ERROR;
     const action = decideRecovery(error, restartable ? this.restarts : attempt, this.policy);
-    this.hub.emit('error', { type: error.type, details: error.details, fatal: error.fatal, action: action.kind, error });
+    this.hub.emit('error', {
+      type: error.type,
+      details: error.details,
+      fatal: error.fatal,
+      action: action.kind,
+      error,
+    });
     if (action.kind === 'fallback') queueMicrotask(() => this.startFallback(error));
     else if (action.kind === 'stop' && error.fatal) queueMicrotask(() => this.fail(error));
     else if (action.kind === 'retry' && restartable) this.restartPipeline(action.delayMs);
