@@ -53,6 +53,8 @@ export interface BenchOptions {
   /** Size of the synthetic clip. */
   synthetic?: SyntheticClipOptions;
   log?: (line: string) => void;
+  /** The command line, recorded in the results. */
+  command?: string;
 }
 
 /** Defaults of a full run and of `--quick` (synthetic clip, seconds-long budgets, two profiles). */
@@ -121,7 +123,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
     profiles: o.profiles,
     bits: o.bits,
     peers: o.peers,
-    runInfo: () => startRunInfo(REPO_ROOT, engineLabel, o.renderer.label, o.quick),
+    runInfo: () => startRunInfo(REPO_ROOT, engineLabel, o.renderer.label, o.quick, o.command),
     log,
   };
   const files: string[] = [];

@@ -82,6 +82,8 @@ export function renderReport(
     out.push(
       `| mode | ${distinct((r) => (r.quick ? 'quick (synthetic clip, short budgets: plumbing, not quality)' : 'full')).join(', ')} |`,
     );
+    const commands = distinct((r) => r.command).filter(Boolean);
+    if (commands.length) out.push(`| command | ${commands.map((c) => `\`${c}\``).join('; ')} |`);
     const loads = runs.flatMap((r) => [r.loadPerCore.start, r.loadPerCore.end ?? 0]);
     out.push(
       `| load per core | ${Math.min(...loads).toFixed(2)} … ${Math.max(...loads).toFixed(2)} (1-min load average at suite start/end) |`,

@@ -23,6 +23,8 @@ export interface RunInfo {
   engine: string;
   renderer: string;
   quick: boolean;
+  /** The command line that produced the result, when run from the CLI. */
+  command?: string;
   /** 1-minute load average at the start and end of the run, per core. */
   loadPerCore: { start: number; end?: number };
 }
@@ -55,8 +57,15 @@ export function loadPerCore(): number {
   return Math.round((loadavg()[0] / availableParallelism()) * 100) / 100;
 }
 
-export function startRunInfo(cwd: string, engine: string, renderer: string, quick: boolean): RunInfo {
+export function startRunInfo(
+  cwd: string,
+  engine: string,
+  renderer: string,
+  quick: boolean,
+  command?: string,
+): RunInfo {
   return {
+    ...(command ? { command } : {}),
     date: new Date().toISOString(),
     ...gitState(cwd),
     machine: machineInfo(),

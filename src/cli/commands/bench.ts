@@ -125,6 +125,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     renderer: chooseRenderer(rendererName as 'auto' | 'native' | 'reference'),
     seed,
     outDir,
+    command: ['lirn bench', ...argv].join(' '),
     reportPath: values.report
       ? resolve(values.report)
       : values.out
