@@ -29,9 +29,12 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
   --seed N                  random seed (default 0); the same seed gives the same bytes
   --align builtin           align the latents with the built-in image features (searchable: lirn search)
   --align-features FILE     … with per-frame embeddings from FILE (.npy, JSON or msgpack, one row per frame)
+  --align-tokens FILE       … with a token sequence for the whole video (e.g. a video-LLM's query tokens):
+                            frame t of T aligns with token floor(t·K/T) of K
   --align-model DIR         … with CLIP image embeddings from a local model directory
   --align-lambda L          weight of the alignment loss (default 0.01)
-  --align-space NAME        feature space name stored for --align-features (default: the file's, or file:NAME)
+  --align-space NAME        feature space name stored for --align-features/-tokens (default: the file's, or
+                            file:NAME / tokens:NAME)
 `;
 
 export const encodeOptions = {
@@ -53,6 +56,7 @@ export const encodeOptions = {
   seed: { type: 'string', default: '0' },
   align: { type: 'string' },
   'align-features': { type: 'string' },
+  'align-tokens': { type: 'string' },
   'align-model': { type: 'string' },
   'align-lambda': { type: 'string' },
   'align-space': { type: 'string' },
@@ -115,6 +119,7 @@ export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Pro
   const alignment = await alignmentFromFlags({
     align: values.align,
     features: values['align-features'],
+    tokens: values['align-tokens'],
     model: values['align-model'],
     lambda: values['align-lambda'],
     space: values['align-space'],

@@ -22,6 +22,8 @@ export interface FeatureProvider {
     width: number,
     height: number,
   ): Promise<FeatureTable>;
+  /** Providers whose rows depend on the source's length (tokenProvider) bind it here; the encoder calls it first. */
+  forSource?(frameCount: number): FeatureProvider;
 }
 
 export function builtinProvider(): FeatureProvider {
@@ -34,6 +36,36 @@ export function builtinProvider(): FeatureProvider {
         data.set(builtinFeatures(frames[i], width, height), i * BUILTIN_DIM);
       return { rows: frames.length, dim: BUILTIN_DIM, data };
     },
+  };
+}
+
+/**
+ * A token sequence for the whole video (paper appendix D: e.g. Video-LLaMA's k_v query tokens): the latents are
+ * treated as a sequence too, frame t of T aligning with token ⌊t·K/T⌋ of K, so each token is matched by the
+ * frames of its stretch of time. Returns one row per frame.
+ */
+export function expandTokens(tokens: FeatureTable, frames: number): FeatureTable {
+  validateFeatures(tokens, 'token features');
+  if (tokens.rows < 1) throw new AlignError('the token sequence is empty');
+  const data = new Float32Array(frames * tokens.dim);
+  for (let t = 0; t < frames; t++) {
+    const k = Math.floor((t * tokens.rows) / frames);
+    data.set(tokens.data.subarray(k * tokens.dim, (k + 1) * tokens.dim), t * tokens.dim);
+  }
+  return { rows: frames, dim: tokens.dim, data };
+}
+
+/** Token features for the whole source, spread over its frames by expandTokens once its length is known. */
+export function tokenProvider(tokens: FeatureTable, space = 'tokens'): FeatureProvider {
+  validateFeatures(tokens, 'token features');
+  const unbound = async (): Promise<FeatureTable> => {
+    throw new AlignError('a token provider must be bound to the source length first (forSource)');
+  };
+  return {
+    space,
+    dim: tokens.dim,
+    frameFeatures: unbound,
+    forSource: (frameCount) => tableProvider(expandTokens(tokens, frameCount), space),
   };
 }
 

@@ -157,7 +157,10 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
   const losses: Float32Array[] = [];
   let previous: ParamSet | null = null;
   let previousProjection: Projection | undefined;
-  const align = options.alignment;
+  const align = options.alignment && {
+    ...options.alignment,
+    provider: options.alignment.provider.forSource?.(source.frameCount) ?? options.alignment.provider,
+  };
   let engineName = '';
   let iterationsRun = 0;
 
