@@ -24,9 +24,9 @@ import {
 import { type BufferWindow, DEFAULT_BUFFER_WINDOW } from '../loader/segment-buffer.js';
 import { type LoaderEvents, type LoaderSink, StreamLoader } from '../loader/stream-loader.js';
 import type { GpuHandle } from '../render/gpu-device.js';
-import type { GpuModel } from '../render/gpu-model.js';
-import { GpuRenderer, type RenderJob } from '../render/gpu-renderer.js';
+import { GpuRenderer } from '../render/gpu-renderer.js';
 import { frameTimeAt, PlaybackClock } from './clock.js';
+import type { PlayerRenderer, PlayerRendererFactory, RenderJob, RenderModel } from './renderer-port.js';
 import { type ResolutionChoice, renderSize, type Size } from './resolution.js';
 import { type PlayerStats, StatsTracker } from './stats.js';
 import { type FramePlan, Timeline } from './timeline.js';
@@ -71,6 +71,8 @@ export interface PlayerDeps {
   createDecoder: () => SegmentDecoder;
   /** Acquires the GPU (rejects with webgpuUnavailable). */
   requestGpu: () => Promise<GpuHandle>;
+  /** Makes the renderer for a device (the WebGPU renderer by default). */
+  createRenderer?: PlayerRendererFactory;
   fetcher?: Fetcher;
   now?: () => number;
   /** Schedules the next tick (requestAnimationFrame in the page). */
@@ -90,10 +92,10 @@ export interface PlayerOptions {
 }
 
 interface Pipeline {
-  renderer: GpuRenderer;
+  renderer: PlayerRenderer;
   decoder: SegmentDecoder;
   loader: StreamLoader;
-  timeline: Timeline<GpuModel>;
+  timeline: Timeline<RenderModel>;
 }
 
 export class Player {
@@ -291,14 +293,15 @@ export class Player {
 
   private startPipeline(startTime: number): void {
     if (!this.gpu || !this.playlist) return;
-    const renderer = new GpuRenderer(
+    const create: PlayerRendererFactory = this.deps.createRenderer ?? ((...a) => new GpuRenderer(...a));
+    const renderer = create(
       this.gpu,
       (error) => this.handleError(error, 0),
       (error) => this.handleError(error, 0),
     );
     renderer.attachCanvas(this.options.canvas);
     const decoder = this.deps.createDecoder();
-    const timeline = new Timeline<GpuModel>();
+    const timeline = new Timeline<RenderModel>();
     const sink: LoaderSink = {
       chunk: async (chunk) => {
         const model = await renderer.createModel(chunk);
@@ -476,7 +479,7 @@ export class Player {
     return frameTimeAt(this.clock.time, this.fps, this.totalFrames, this.factor);
   }
 
-  private job(plan: FramePlan<GpuModel>): RenderJob | null {
+  private job(plan: FramePlan<RenderModel>): RenderJob | null {
     if (plan.kind !== 'frame') return null;
     return {
       a: { model: plan.a.chunk.model, t: plan.a.t },
@@ -528,7 +531,7 @@ export class Player {
     this.draw(p, plan, t, size);
   }
 
-  private draw(p: Pipeline, plan: FramePlan<GpuModel>, t: number, size: Size): void {
+  private draw(p: Pipeline, plan: FramePlan<RenderModel>, t: number, size: Size): void {
     const job = this.job(plan);
     if (!job || plan.kind !== 'frame') return;
     const canvas = this.options.canvas;

@@ -5,6 +5,7 @@
  */
 import { ErrorDetails, ErrorTypes, PlayerError } from '../core/errors.js';
 import type { DecodedChunk } from '../decode/types.js';
+import type { PlayerRenderer, RenderJob as PortRenderJob } from '../playback/renderer-port.js';
 import type { GpuHandle } from './gpu-device.js';
 import {
   buildPipelines,
@@ -15,12 +16,7 @@ import {
 } from './gpu-model.js';
 import { Presenter } from './present.js';
 
-export interface RenderJob {
-  a: { model: GpuModel; t: number };
-  /** Second model and blend weight β, between two chunks. */
-  b: { model: GpuModel; t: number } | null;
-  beta: number;
-}
+export type RenderJob = PortRenderJob<GpuModel>;
 
 let nextSurfaceId = 1;
 
@@ -55,7 +51,7 @@ class SurfacePair {
   }
 }
 
-export class GpuRenderer {
+export class GpuRenderer implements PlayerRenderer<GpuModel> {
   private readonly presenter: Presenter;
   private readonly pipelineCache = new Map<string, Promise<ModelPipelines>>();
   private readonly models = new Set<GpuModel>();
