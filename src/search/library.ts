@@ -2,8 +2,11 @@
  * A library: every `.lirn` file under a directory, searchable by the vectors of videoVectors (frame, segment or
  * whole-video level) with one index per (feature space, level), built on first use. Files without a `lirA` box,
  * or that do not parse, are listed in `skipped` with the reason. A server can keep a Library open and call
- * `refresh()` to pick up new or changed files.
+ * `refresh()` to pick up new or changed files. HNSW graphs are saved in `<root>/.lirn-index/`, named by a hash of
+ * the feature space, level and every file's path, size and modification time, so they are rebuilt only when the
+ * library changes.
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { AlignError } from '../codec/align/errors.js';
@@ -61,10 +64,17 @@ export class Library {
   readonly skipped: Array<{ file: string; reason: string }> = [];
   private indexes = new Map<string, LevelIndex>();
 
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    /** Where HNSW graphs are cached; null: never written. */
+    readonly indexDir: string | null,
+  ) {}
 
-  static async open(root: string): Promise<Library> {
-    const lib = new Library(root);
+  static async open(root: string, options: { indexDir?: string | null } = {}): Promise<Library> {
+    const lib = new Library(
+      root,
+      options.indexDir === undefined ? join(root, '.lirn-index') : options.indexDir,
+    );
     await lib.refresh();
     return lib;
   }
@@ -127,6 +137,11 @@ export class Library {
     });
   }
 
+  /** The index a search at `level` uses (built or loaded on first use), e.g. for a server's statistics. */
+  index(level: SearchLevel, options: { space?: string; index?: IndexMode } = {}): VectorIndex {
+    return this.levelIndex(options.space ?? this.onlySpace(), level, options.index ?? 'auto').index;
+  }
+
   private onlySpace(): string {
     const spaces = [...this.spaces().keys()];
     if (spaces.length === 0)
@@ -158,7 +173,12 @@ export class Library {
       all.set(p, at);
       at += p.length;
     }
-    const built = { index: buildIndex(all, dim, mode), owners };
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([space, level, dim, videos.map((v) => [v.file, v.size, v.mtimeMs])]))
+      .digest('hex')
+      .slice(0, 32);
+    const cache = this.indexDir ? join(this.indexDir, `${fingerprint}.usearch`) : undefined;
+    const built = { index: buildIndex(all, dim, mode, cache), owners };
     this.indexes.set(key, built);
     return built;
   }

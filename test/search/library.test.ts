@@ -4,7 +4,7 @@
  * retrieve the right video and segment about as well as the features themselves (paper Tables 3/4 protocol:
  * latents within 5 points of the features' recall@1/5/10), at frame, segment and video level, exact and HNSW.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinFeatures } from '../../src/codec/align/builtin.js';
@@ -76,6 +76,12 @@ describe('library search', () => {
     hnsw.forEach((h, i) => {
       expect(h.score).toBeCloseTo(frames[i].score, 5);
     });
+    // The HNSW graph was saved beside the library; a fresh Library loads it instead of building it.
+    expect(lib.index('frame', { index: 'hnsw' }).loaded).toBe(false);
+    const again = await Library.open(dir);
+    expect(again.index('frame', { index: 'hnsw' }).loaded).toBe(true);
+    expect(again.search(q, { level: 'frame', k: 3, index: 'hnsw' })).toEqual(hnsw);
+    expect((await readdir(join(dir, '.lirn-index'))).filter((f) => f.endsWith('.usearch'))).toHaveLength(1);
     expect(() => lib.search(q.subarray(0, 10))).toThrow(/10 values/);
     expect(() => lib.search(new Float32Array(q.length))).toThrow(/zero/);
   });

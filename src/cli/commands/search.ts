@@ -18,7 +18,8 @@ latents, mapped into feature space by each file's lirA projection, against the q
   --level L           frame, segment or video (mean of the frame vectors; default frame)
   -k N                results to show (default 10)
   --space NAME        feature space to search when the library holds several
-  --index MODE        auto (exact up to 100k vectors, else HNSW), exact or hnsw (default auto)
+  --index MODE        auto (exact up to 100k vectors, else HNSW), exact or hnsw (default auto);
+                      HNSW graphs are kept in LIBRARY/.lirn-index/ and rebuilt when files change
   --json              machine-readable results
 `;
 
