@@ -120,7 +120,7 @@ describe('lirn search / lirn map', () => {
       /CLIP model directory .*no-such-model does not exist/,
     );
     await expect(alignmentFromFlags({ align: 'builtin', features: 'f.npy' })).rejects.toThrow(
-      /give one of --align builtin, --align-features FILE, --align-model DIR/,
+      /give one of --align builtin, --align-features FILE, --align-tokens FILE, --align-model DIR/,
     );
     await expect(alignmentFromFlags({ lambda: '0.1' })).rejects.toThrow(/need --align/);
     await expect(alignmentFromFlags({ align: 'builtin', lambda: '-1' })).rejects.toThrow(/≥ 0/);
