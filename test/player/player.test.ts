@@ -93,10 +93,13 @@ function setup(
     gpu?: boolean;
     unsupported?: boolean;
     factor?: number;
+    /** The media playlist lists chunk 0 only (EVENT) until it has been fetched this many times. */
+    growUntil?: number;
   } = {},
 ): Setup {
   let now = 0;
   let pending: Array<() => void> = [];
+  let sleepers: Array<{ at: number; wake: () => void }> = [];
   const holds = new Map<string, () => void>();
   const waiting = new Map<string, Promise<void>>();
   for (const name of options.hold ?? []) waiting.set(name, new Promise((r) => holds.set(name, r)));
@@ -115,7 +118,16 @@ function setup(
     }
     const text = (s: string) => new TextEncoder().encode(s);
     if (name === 'master.m3u8') return text(MASTER);
-    if (name === 'lirn/media.m3u8') return text(lirnMediaPlaylist(video));
+    if (name === 'lirn/media.m3u8') {
+      const full = lirnMediaPlaylist(video);
+      const fetches = requests.filter((r) => r === name).length;
+      if (fetches >= (options.growUntil ?? 0)) return text(full);
+      return text(
+        full
+          .slice(0, full.indexOf('#EXT-X-MAP:URI="init-1.mp4"'))
+          .replace('#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-PLAYLIST-TYPE:EVENT'),
+      );
+    }
     const m = /^lirn\/(init|seg)-(\d+)\.(mp4|m4s)$/.exec(name);
     if (!m) throw loadError(req, 'HTTP 404', 404);
     return m[1] === 'init' ? video.inits[Number(m[2])] : video.segments[Number(m[2])].bytes;
@@ -146,6 +158,8 @@ function setup(
       fetcher,
       now: () => now,
       schedule: (tick) => pending.push(tick),
+      // Retry and reload waits run on the fake clock.
+      sleep: (ms) => new Promise((r) => sleepers.push({ at: now + ms, wake: () => r() })),
     },
   );
   const states: PlayerState[] = [];
@@ -166,6 +180,9 @@ function setup(
       for (let t = 0; t < ms; t += 16) {
         await settle();
         now += 16;
+        const due = sleepers.filter((x) => x.at <= now);
+        sleepers = sleepers.filter((x) => x.at > now);
+        for (const x of due) x.wake();
         const ticks = pending;
         pending = [];
         for (const tick of ticks) tick();
@@ -264,6 +281,20 @@ describe('Player (control logic, fake renderer)', () => {
     await s.run(50);
     expect(s.player.state).toBe('error');
     expect(s.player.error?.fatal).toBe(true);
+  });
+
+  it('waits at the edge of a growing playlist and plays on when it gets longer', async () => {
+    const s = setup({ growUntil: 3 });
+    await s.player.load();
+    await s.run(1000);
+    // Chunk 0 (16 frames, 2/3 s) is all the playlist lists so far.
+    expect(s.player.duration).toBeCloseTo(2 / 3, 4);
+    expect(s.player.state).toBe('buffering');
+    // Reloads every target duration (1 s); the third fetch lists every chunk.
+    await s.run(2600);
+    expect(s.player.duration).toBeCloseTo(2, 5);
+    expect(s.states).toEqual(['loading', 'playing', 'buffering', 'playing', 'ended']);
+    expect(s.renderer.jobs.at(-1)!.a.model.chunk.firstFrame).toBe(32);
   });
 
   it('seeks: the loader moves its window, the next frame drawn is at the target', async () => {

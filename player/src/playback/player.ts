@@ -75,6 +75,8 @@ export interface PlayerDeps {
   createRenderer?: PlayerRendererFactory;
   fetcher?: Fetcher;
   now?: () => number;
+  /** Waits between retries and playlist reloads (timers by default). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Schedules the next tick (requestAnimationFrame in the page). */
   schedule?: (tick: () => void) => void;
 }
@@ -148,6 +150,14 @@ export class Player {
     // Model weights are part of what the stream costs: init bytes count towards the measured bitrate too.
     this.hub.on('segmentLoaded', (e) => this.stats.segment(e.bytes, e.segment.duration));
     this.hub.on('initLoaded', (e) => this.stats.segment(e.bytes, 0));
+    // A growing playlist got longer (or ended): the clock may run further.
+    this.hub.on('playlistUpdated', ({ playlist }) => {
+      this.playlist = playlist;
+      const exact = this.fps > 0 ? this.totalFrames / this.fps : 0;
+      this.clock.setDuration(playlist.ended && exact > 0 ? exact : playlist.duration);
+      if (this.stateValue === 'buffering' && !this.clock.ended)
+        this.setState(this.clock.isPlaying ? 'playing' : 'paused');
+    });
   }
 
   get state(): PlayerState {
@@ -339,6 +349,7 @@ export class Player {
         hub: this.hub,
         handleError: (e, attempt) => this.handleError(e, attempt),
         now: this.now,
+        ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
       },
       { window: this.options.window ?? DEFAULT_BUFFER_WINDOW },
     );
@@ -498,9 +509,14 @@ export class Player {
     this.maybeEmitStats(p);
     if (this.fps <= 0) return;
     if (this.clock.isPlaying && this.clock.ended) {
-      this.clock.pause();
-      this.wantPlay = false;
-      this.setState('ended');
+      if (this.playlist?.ended === false) {
+        // A growing (EVENT) playlist: wait at the edge for the next chunk instead of ending.
+        this.setState('buffering');
+      } else {
+        this.clock.pause();
+        this.wantPlay = false;
+        this.setState('ended');
+      }
     }
     const size = renderSize(this.resolution, this.source, this.canvasPixels);
     const t = this.frameTimeNow();
