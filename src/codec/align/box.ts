@@ -85,9 +85,17 @@ export function projectionFromBox(box: LiraBox): ChunkAlignment {
   };
 }
 
-/** The chunk's `lirA` box, if it has one (it rides in LirnChunk.extraBoxes, after lirL). */
+/** The chunk's `lirA` box, if it has one (it rides in LirnChunk.extraBoxes, after lirL); at most one (spec §7.1). */
 export function findAlignmentBox(chunk: LirnChunk): LiraBox | undefined {
-  return chunk.extraBoxes?.find((b): b is LiraBox => b.type === 'lirA');
+  const boxes = (chunk.extraBoxes ?? []).filter((b): b is LiraBox => b.type === 'lirA');
+  if (boxes.length > 1)
+    throw new ContainerError(
+      'wrong-order',
+      'lirA',
+      boxes[1].offset ?? 0,
+      `the sample entry of the chunk at frame ${chunk.firstFrame} has ${boxes.length} lirA boxes`,
+    );
+  return boxes[0];
 }
 
 /** The chunk's alignment, checked against its model (latent dim); undefined when it has no `lirA`. */

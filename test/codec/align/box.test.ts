@@ -87,6 +87,8 @@ describe('lirA box', () => {
     const back = chunkAlignment(readLirnFile(bytes).chunks[0])!;
     expect(back.projection.identity).toBe(true);
     expect(back.projection.featureDim).toBe(D);
+    const twice = readLirnFile(writeLirnFile(fileWith((c) => ({ ...c, extraBoxes: [box, box] }))));
+    expect(() => chunkAlignment(twice.chunks[0])).toThrow(/2 lirA boxes/);
   });
 
   it('refuses malformed boxes with the box path and offset', () => {
