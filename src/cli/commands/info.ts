@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { codedTensorGroupSyntax, latentCodingSyntax } from '../../codec/coding/index.js';
 import { parameterCount } from '../../codec/model/params.js';
-import { printBoxTree, readLirnFile } from '../../container/index.js';
+import { printBoxTree, readLirnFile, writeBoxes } from '../../container/index.js';
 import type { LirnFile } from '../../container/lirn-file.js';
 import { WriteSyntax } from '../../container/syntax.js';
 import { parseCommand, UsageError } from '../args.js';
@@ -40,6 +40,8 @@ export function componentBytes(file: LirnFile, totalBytes: number): ComponentByt
       'latents',
       syntaxBytes((s) => latentCodingSyntax(s, chunk.latentCoding)),
     );
+    for (const box of chunk.extraBoxes ?? [])
+      if (box.type === 'lirA') add('alignment', writeBoxes([box]).length);
   }
   for (const seg of file.segments) for (const s of seg.samples) add('latents', s.length);
   const claimed = [...sums.values()].reduce((a, b) => a + b, 0);
