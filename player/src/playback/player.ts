@@ -512,7 +512,8 @@ export class Player {
       if (this.playlist?.ended === false) {
         // A growing (EVENT) playlist: wait at the edge for the next chunk instead of ending.
         this.setState('buffering');
-      } else {
+      } else if (!this.drawing && this.lastDrawn?.t === this.frameTimeNow()) {
+        // Ended only once the last frame is on screen: a frame dropped at the end is drawn first.
         this.clock.pause();
         this.wantPlay = false;
         this.setState('ended');
