@@ -3,10 +3,8 @@
  * named and in `paramSpecs` order (the latent table first), each with the SHA-256 of its float32 bit patterns.
  */
 
-import { ContainerError } from '../../container/errors.js';
 import type { LirnFile } from '../../container/lirn-file.js';
-import { decodeLatentSample } from '../coding/index.js';
-import { decodeChunkWeights } from '../decoder/chunk-model.js';
+import { decodeChunkModel } from '../decoder/chunk-model.js';
 import type { Model } from '../model/model.js';
 import { paramSpecs } from '../model/params.js';
 import { float32Sha256 } from './sha256.js';
@@ -24,38 +22,11 @@ export interface DecodedTensor {
 export function decodeChunkForConformance(file: LirnFile, chunkIndex: number, input?: Uint8Array): Model {
   const chunk = file.chunks[chunkIndex];
   if (!chunk) throw new RangeError(`no chunk ${chunkIndex} (the file has ${file.chunks.length})`);
-  const params = decodeChunkWeights(chunk);
-  const latents = params.get('latents')!.data;
-  const dim = chunk.config.latent.dim;
-  const covered = new Uint8Array(chunk.frameCount);
-  for (const segment of file.segments) {
-    if (segment.chunkIndex !== chunkIndex) continue;
-    const row0 = segment.firstFrame - chunk.firstFrame;
-    segment.samples.forEach((sample, i) => {
-      const row = row0 + i;
-      if (row < 0 || row >= chunk.frameCount) {
-        throw new ContainerError(
-          'bad-value',
-          'moof',
-          0,
-          `frame ${segment.firstFrame + i} is outside its chunk`,
-        );
-      }
-      const site = { box: 'mdat', offset: sampleOffset(sample, input) };
-      latents.set(decodeLatentSample(chunk.latentCoding, sample, site), row * dim);
-      covered[row] = 1;
-    });
-  }
-  const missing = covered.indexOf(0);
-  if (missing >= 0) {
-    throw new ContainerError(
-      'wrong-order',
-      'moof',
-      0,
-      `no sample carries the latent of frame ${chunk.firstFrame + missing}`,
-    );
-  }
-  return { config: chunk.config, params };
+  return decodeChunkModel(
+    chunk,
+    file.segments.filter((s) => s.chunkIndex === chunkIndex),
+    input,
+  );
 }
 
 /** Every tensor of a decoded chunk model in `paramSpecs` order. */
@@ -69,9 +40,4 @@ export function modelTensors(model: Model): DecodedTensor[] {
 
 export function tensorHashes(model: Model): Array<{ name: string; shape: number[]; sha256: string }> {
   return modelTensors(model).map((t) => ({ name: t.name, shape: t.shape, sha256: float32Sha256(t.data) }));
-}
-
-function sampleOffset(sample: Uint8Array, input: Uint8Array | undefined): number {
-  if (!input || sample.buffer !== input.buffer) return 0;
-  return sample.byteOffset - input.byteOffset;
 }

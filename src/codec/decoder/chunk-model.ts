@@ -39,8 +39,16 @@ export function decodeChunkWeights(chunk: LirnChunk): ParamSet {
   return params;
 }
 
-/** Fills `latents` rows from a media segment of this chunk (one sample per frame). */
-export function decodeSegmentLatents(chunk: LirnChunk, segment: LirnSegment, latents: Float32Array): void {
+/**
+ * Fills `latents` rows from a media segment of this chunk (one sample per frame). `input`, the file's bytes, is
+ * used only to report a bad sample at its absolute offset (samples read from it are views into it).
+ */
+export function decodeSegmentLatents(
+  chunk: LirnChunk,
+  segment: LirnSegment,
+  latents: Float32Array,
+  input?: Uint8Array,
+): void {
   const dim = chunk.config.latent.dim;
   const row0 = segment.firstFrame - chunk.firstFrame;
   if (row0 < 0 || row0 + segment.samples.length > chunk.frameCount) {
@@ -52,17 +60,28 @@ export function decodeSegmentLatents(chunk: LirnChunk, segment: LirnSegment, lat
     );
   }
   for (let i = 0; i < segment.samples.length; i++) {
-    latents.set(decodeLatentSample(chunk.latentCoding, segment.samples[i]), (row0 + i) * dim);
+    const sample = segment.samples[i];
+    const site = { box: 'mdat', offset: sampleOffset(sample, input) };
+    latents.set(decodeLatentSample(chunk.latentCoding, sample, site), (row0 + i) * dim);
   }
 }
 
+function sampleOffset(sample: Uint8Array, input: Uint8Array | undefined): number {
+  if (!input || sample.buffer !== input.buffer) return 0;
+  return sample.byteOffset - input.byteOffset;
+}
+
 /** A complete model for a chunk: its weights plus the latents of every segment that belongs to it. */
-export function decodeChunkModel(chunk: LirnChunk, segments: readonly LirnSegment[]): Model {
+export function decodeChunkModel(
+  chunk: LirnChunk,
+  segments: readonly LirnSegment[],
+  input?: Uint8Array,
+): Model {
   const params = decodeChunkWeights(chunk);
   const latents = params.get('latents')!;
   const covered = new Uint8Array(chunk.frameCount);
   for (const seg of segments) {
-    decodeSegmentLatents(chunk, seg, latents.data);
+    decodeSegmentLatents(chunk, seg, latents.data, input);
     covered.fill(
       1,
       seg.firstFrame - chunk.firstFrame,
