@@ -135,7 +135,7 @@ export function lineChart(options: PlotOptions): string {
   const xTicks = (options.xTicks ?? (log ? logTicks(x0, x1) : linearTicks(x0, x1))).filter(
     (t) => t >= x0 && t <= x1,
   );
-  const yTicks = linearTicks(y0, y1, 8);
+  const yTicks = linearTicks(y0, y1, 10);
   for (const t of xTicks)
     out.push(`<line x1="${n(fx(t))}" y1="${margin.top}" x2="${n(fx(t))}" y2="${margin.top + plotH}"/>`);
   for (const t of yTicks)
