@@ -223,10 +223,12 @@ function rdHeadline(data: RdData): Headline[] {
       unit: '%',
       detail: 'peer against peer, same run',
     });
-  const m8 =
-    data.ours.find((p) => p.bits === 8 && p.profile === 'M') ??
-    data.ours.find((p) => p.bits === 8) ??
-    data.ours[0];
+  // The default-depth point of M, else of another profile, whose rate the anchor's points cover.
+  const byPreference = [...data.ours].sort(
+    (a, b) =>
+      Number(b.bits === 8) - Number(a.bits === 8) || Number(b.profile === 'M') - Number(a.profile === 'M'),
+  );
+  const m8 = byPreference.find((p) => anchorPsnrAt(data, p.bpp) !== null) ?? byPreference[0];
   if (m8) {
     const at = anchorPsnrAt(data, m8.bpp);
     out.push({
