@@ -14,6 +14,7 @@ suites (default: all)
   interp    train on every α-th frame, score held-out frames beside FFmpeg minterpolate (mci, blend)
   anyres    decode at 2× and ½× beside lanczos resizing of the 1× decode, against the source at that size
   speed     encode time and decode frames/s beside x264/x265; training throughput per engine
+  report    run nothing: regenerate the summary from the result files already in the results folder
 
 options
   --quick                 small synthetic clip and short budgets (a few minutes); results go to
@@ -86,6 +87,20 @@ function integers(text: string | undefined, what: string, min: number, max: numb
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, options, BENCH_USAGE);
+  if (positionals.length === 1 && positionals[0] === 'report') {
+    const { defaultOptions } = await import('../../../bench/run.js');
+    const { writeReport } = await import('../../../bench/lib/report.js');
+    const base = defaultOptions(values.quick ?? false);
+    const outDir = values.out ? resolve(values.out) : base.outDir;
+    const report = values.report
+      ? resolve(values.report)
+      : values.out
+        ? resolve(outDir, 'RESULTS.md')
+        : base.reportPath;
+    await writeReport(outDir, report);
+    process.stderr.write(`bench: summary of ${outDir} written to ${report}\n`);
+    return 0;
+  }
   const suites =
     positionals.length && !positionals.includes('all')
       ? list(positionals.join(','), SUITES, 'suite')
