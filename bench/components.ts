@@ -18,7 +18,7 @@ import { parameterCount } from '../src/codec/model/params.js';
 import { toRgb8 } from '../src/codec/render/output.js';
 import { train } from '../src/codec/train/trainer.js';
 import { writeLirnFile } from '../src/container/index.js';
-import type { LirnFile } from '../src/container/lirn-file.js';
+import { newLirnFile } from '../src/container/lirn-file.js';
 import { type ClipName, loadClip } from './lib/clips.js';
 import { type SuiteResult, writeSuiteResult } from './lib/results.js';
 import { finishRun, startRunInfo } from './lib/run-info.js';
@@ -58,18 +58,11 @@ const depths = [8, 6, 4].map((bits) => {
     { width, height, firstFrame: 0, frameCount: frames },
     uniformBitAllocation(bits),
   );
-  const file: LirnFile = {
-    majorBrand: 'lirn',
-    minorVersion: 0,
-    compatibleBrands: ['lirn', 'iso6'],
-    timescale: clip.fps.num,
-    sampleDuration: clip.fps.den,
-    frameCount: frames,
-    displayWidth: width,
-    displayHeight: height,
-    chunks: [chunk],
-    segments: [{ chunkIndex: 0, firstFrame: 0, baseMediaDecodeTime: 0, samples }],
-  };
+  const file = newLirnFile(
+    { timescale: clip.fps.num, sampleDuration: clip.fps.den, frameCount: frames, width, height },
+    [chunk],
+    [{ chunkIndex: 0, firstFrame: 0, baseMediaDecodeTime: 0, samples }],
+  );
   const bytes = writeLirnFile(file);
   const decoder = new StreamDecoder(file, renderer.factory);
   const meter = new PsnrMeter();

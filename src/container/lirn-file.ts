@@ -65,3 +65,32 @@ export const DEFAULT_COMPATIBLE_BRANDS: readonly string[] = ['lirn', 'iso6'];
 export const TRACK_ID = 1;
 /** Default sample flags: sample_depends_on = 2 (depends on no other sample), a sync sample. */
 export const SAMPLE_FLAGS_INDEPENDENT = 0x02000000;
+
+/** What a file header needs to know about the video: its frame rate, length and presentation size. */
+export interface VideoTiming {
+  timescale: number;
+  sampleDuration: number;
+  frameCount: number;
+  width: number;
+  height: number;
+}
+
+/** A file with our brands for `video`, holding `chunks` and `segments` (both may still be growing). */
+export function newLirnFile(
+  video: VideoTiming,
+  chunks: LirnChunk[] = [],
+  segments: LirnSegment[] = [],
+): LirnFile {
+  return {
+    majorBrand: LIRN_BRAND,
+    minorVersion: 0,
+    compatibleBrands: [...DEFAULT_COMPATIBLE_BRANDS],
+    timescale: video.timescale,
+    sampleDuration: video.sampleDuration,
+    frameCount: video.frameCount,
+    displayWidth: video.width,
+    displayHeight: video.height,
+    chunks,
+    segments,
+  };
+}

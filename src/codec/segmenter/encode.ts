@@ -8,7 +8,7 @@
  * resumes training bit-identically. So a killed encode, re-run with the same inputs and seed, writes the same bytes.
  */
 import type { LirnChunk, LirnFile, LirnSegment } from '../../container/lirn-file.js';
-import { DEFAULT_COMPATIBLE_BRANDS, LIRN_BRAND } from '../../container/lirn-file.js';
+import { newLirnFile } from '../../container/lirn-file.js';
 import { DEFAULT_ALIGN_LAMBDA } from '../align/aligner.js';
 import { withAlignmentBox } from '../align/box.js';
 import { checkpointProjection, splitAlignParams } from '../align/checkpoint.js';
@@ -271,19 +271,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     previousProjection = projection;
   }
 
-  const file: LirnFile = {
-    majorBrand: LIRN_BRAND,
-    minorVersion: 0,
-    compatibleBrands: [...DEFAULT_COMPATIBLE_BRANDS],
-    timescale: source.timescale,
-    sampleDuration: source.sampleDuration,
-    frameCount: source.frameCount,
-    displayWidth: source.width,
-    displayHeight: source.height,
-    chunks,
-    segments,
-  };
-  return { file, plan, engine: engineName, iterationsRun, losses };
+  return { file: newLirnFile(source, chunks, segments), plan, engine: engineName, iterationsRun, losses };
 }
 
 function chunkSegments(

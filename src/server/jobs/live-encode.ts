@@ -10,13 +10,7 @@ import type { EngineFactory } from '../../codec/engine/types.js';
 import { type ModelConfig, profileConfig } from '../../codec/model/config.js';
 import { type EncodeEvent, encodeChunked } from '../../codec/segmenter/encode.js';
 import { openFileStore } from '../../codec/segmenter/file-store.js';
-import {
-  DEFAULT_COMPATIBLE_BRANDS,
-  LIRN_BRAND,
-  type LirnChunk,
-  type LirnFile,
-  type LirnSegment,
-} from '../../container/lirn-file.js';
+import { type LirnChunk, type LirnFile, type LirnSegment, newLirnFile } from '../../container/lirn-file.js';
 import { openMediaSource } from '../../media/source.js';
 import type { DecodeOptions, Rational } from '../../media/types.js';
 import type { EncodeSettings } from '../storage/meta.js';
@@ -71,16 +65,6 @@ export async function encodeWithLiveChunks(o: LiveEncodeOptions): Promise<LirnFi
       .update(JSON.stringify({ source: [s.size, s.mtimeMs], settings, config, engine: engine.name }))
       .digest('hex');
     const store = await openFileStore(o.workDir, fingerprint);
-    const header = {
-      majorBrand: LIRN_BRAND,
-      minorVersion: 0,
-      compatibleBrands: [...DEFAULT_COMPATIBLE_BRANDS],
-      timescale: source.timescale,
-      sampleDuration: source.sampleDuration,
-      frameCount: source.frameCount,
-      displayWidth: source.width,
-      displayHeight: source.height,
-    };
     const chunks: LirnChunk[] = [];
     const segments: LirnSegment[] = [];
     let publishing: Promise<void> = Promise.resolve();
@@ -93,7 +77,7 @@ export async function encodeWithLiveChunks(o: LiveEncodeOptions): Promise<LirnFi
         } else {
           chunks.push(e.coded);
           segments.push(...e.segments);
-          const file: LirnFile = { ...header, chunks: [...chunks], segments: [...segments] };
+          const file = newLirnFile(source, [...chunks], [...segments]);
           const publish = o.onChunk;
           publishing = publishing
             .then(() => (failure ? undefined : publish(file, k, e.resumed)))
