@@ -14,6 +14,7 @@ import { HttpError } from './errors.js';
 import { eventRoutes } from './routes/events.js';
 import { hlsRoutes } from './routes/hls.js';
 import { playerRoutes } from './routes/player.js';
+import { searchRoutes } from './routes/search.js';
 import { videoRoutes } from './routes/videos.js';
 
 export interface LirnPluginOptions extends LirnServerOptions {
@@ -72,6 +73,7 @@ export const lirnServer: FastifyPluginAsync<LirnPluginOptions> = async (app, opt
   await videoRoutes(app, ctx);
   await eventRoutes(app, ctx);
   await hlsRoutes(app, ctx);
+  await searchRoutes(app, ctx);
   await playerRoutes(app, ctx.playerDir);
 
   app.addHook('onReady', async () => {
