@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chooseTrainEngine } from '../../src/cli/engines.js';
 import { builtinProvider } from '../../src/codec/align/provider.js';
-import { hashGrid, type ModelConfig } from '../../src/codec/model/config.js';
 import { encodeChunked } from '../../src/codec/segmenter/encode.js';
 import { writeLirnFile } from '../../src/container/index.js';
 import { memorySource } from '../../src/media/source.js';
 import { syntheticScene } from '../../src/media/synthetic.js';
+import { tinyConfig } from '../fixtures/tiny-config.js';
 
 export const W = 32;
 export const H = 24;
@@ -17,20 +17,7 @@ export const FRAMES = 16;
 export const FPS = 4;
 export const SEEDS = [1, 2, 3, 4];
 
-export const config: ModelConfig = {
-  version: 1,
-  encoding: hashGrid(6, 2, 10, 4, 32),
-  base: {
-    otype: 'ModulatedMLP',
-    n_neurons: 24,
-    n_hidden_layers: 2,
-    activation: 'ReLU',
-    output_activation: 'None',
-  },
-  modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
-  latent: { dim: 16, init_std: 0.05 },
-  patch: null,
-};
+export const config = tinyConfig(32);
 
 export function scene(seed: number) {
   return syntheticScene({ width: W, height: H, frames: FRAMES, seed, speed: 2 });

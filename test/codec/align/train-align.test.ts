@@ -11,30 +11,17 @@ import { cosine } from '../../../src/codec/align/cosine.js';
 import { projectRows } from '../../../src/codec/align/projection.js';
 import { builtinProvider } from '../../../src/codec/align/provider.js';
 import { decodeSegmentLatents } from '../../../src/codec/decoder/chunk-model.js';
-import { hashGrid, type ModelConfig } from '../../../src/codec/model/config.js';
 import { encodeChunked, memoryStore } from '../../../src/codec/segmenter/encode.js';
 import type { TrainCheckpoint } from '../../../src/codec/train/checkpoint-format.js';
 import { train } from '../../../src/codec/train/trainer.js';
 import { readLirnFile, writeLirnFile } from '../../../src/container/index.js';
 import { memorySource } from '../../../src/media/source.js';
 import { syntheticClip } from '../../../src/media/synthetic.js';
+import { tinyConfig } from '../../fixtures/tiny-config.js';
 
 const W = 32;
 const H = 24;
-const config: ModelConfig = {
-  version: 1,
-  encoding: hashGrid(6, 2, 10, 4, 32),
-  base: {
-    otype: 'ModulatedMLP',
-    n_neurons: 24,
-    n_hidden_layers: 2,
-    activation: 'ReLU',
-    output_activation: 'None',
-  },
-  modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
-  latent: { dim: 16, init_std: 0.05 },
-  patch: null,
-};
+const config = tinyConfig(32);
 const frames = syntheticClip({ width: W, height: H, frames: 12, seed: 5, speed: 3 });
 
 function meanCosine(
@@ -79,7 +66,12 @@ describe('training with feature alignment', () => {
     const first = await train({
       ...base,
       stopAt: 25,
-      checkpoint: { every: 100, save: (c) => void (saved = c) },
+      checkpoint: {
+        every: 100,
+        save: (c) => {
+          saved = c;
+        },
+      },
     });
     expect(first.completed).toBe(false);
     expect(saved!.params.has('align.proj.weight')).toBe(true);

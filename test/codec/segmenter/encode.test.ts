@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { chooseTrainEngine } from '../../../src/cli/engines.js';
 import { StreamDecoder } from '../../../src/codec/decoder/stream-decoder.js';
 import { PsnrMeter } from '../../../src/codec/metrics/index.js';
-import { hashGrid, type ModelConfig } from '../../../src/codec/model/config.js';
 import { toRgb8 } from '../../../src/codec/render/output.js';
 import {
   EncodeAborted,
@@ -13,23 +12,11 @@ import {
 import { writeLirnFile } from '../../../src/container/index.js';
 import { memorySource } from '../../../src/media/source.js';
 import { syntheticScene } from '../../../src/media/synthetic.js';
+import { tinyConfig } from '../../fixtures/tiny-config.js';
 
 const W = 48;
 const H = 32;
-const config: ModelConfig = {
-  version: 1,
-  encoding: hashGrid(6, 2, 10, 4, 48),
-  base: {
-    otype: 'ModulatedMLP',
-    n_neurons: 24,
-    n_hidden_layers: 2,
-    activation: 'ReLU',
-    output_activation: 'None',
-  },
-  modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
-  latent: { dim: 16, init_std: 0.05 },
-  patch: null,
-};
+const config = tinyConfig(48);
 const scene = syntheticScene({ width: W, height: H, frames: 36, seed: 3 });
 const frames = Array.from({ length: 36 }, (_, t) => scene.render(t));
 const source = memorySource(frames, W, H, { num: 12, den: 1 });
