@@ -118,47 +118,38 @@ function endSlope(h1: number, h2: number, del1: number, del2: number): number {
 
 /** Average percent rate difference of `test` against `anchor` over their common quality range. */
 export function bdRate(anchor: readonly RdSample[], test: readonly RdSample[]): BdResult {
-  const a = curve(
+  const r = meanDifference(
     anchor,
-    (p) => p.quality,
-    (p) => Math.log10(p.rate),
-    'anchor',
-  );
-  const t = curve(
     test,
     (p) => p.quality,
     (p) => Math.log10(p.rate),
-    'test',
+    'quality range',
   );
-  if (typeof a === 'string') return { value: null, overlap: null, reason: a };
-  if (typeof t === 'string') return { value: null, overlap: null, reason: t };
-  const lo = Math.max(a.domain[0], t.domain[0]);
-  const hi = Math.min(a.domain[1], t.domain[1]);
-  if (!(hi > lo)) {
-    return {
-      value: null,
-      overlap: null,
-      reason: `no common quality range (anchor ${fmt(a.domain)}, test ${fmt(t.domain)})`,
-    };
-  }
-  const meanLogDiff = (t.integrate(lo, hi) - a.integrate(lo, hi)) / (hi - lo);
-  return { value: (10 ** meanLogDiff - 1) * 100, overlap: [lo, hi] };
+  return r.value === null ? r : { ...r, value: (10 ** r.value - 1) * 100 };
 }
 
 /** Average quality difference (dB) of `test` over `anchor` across their common log-rate range. */
 export function bdPsnr(anchor: readonly RdSample[], test: readonly RdSample[]): BdResult {
-  const a = curve(
+  return meanDifference(
     anchor,
-    (p) => Math.log10(p.rate),
-    (p) => p.quality,
-    'anchor',
-  );
-  const t = curve(
     test,
     (p) => Math.log10(p.rate),
     (p) => p.quality,
-    'test',
+    'rate range (log10)',
   );
+}
+
+/** Mean of test(x) − anchor(x) over the common x range, each curve a PCHIP interpolant of y against x. */
+function meanDifference(
+  anchor: readonly RdSample[],
+  test: readonly RdSample[],
+  xOf: (p: RdSample) => number,
+  yOf: (p: RdSample) => number,
+  range: string,
+  domainNote: string,
+): BdResult {
+  const a = curve(anchor, xOf, yOf, 'anchor');
+  const t = curve(test, xOf, yOf, 'test');
   if (typeof a === 'string') return { value: null, overlap: null, reason: a };
   if (typeof t === 'string') return { value: null, overlap: null, reason: t };
   const lo = Math.max(a.domain[0], t.domain[0]);
@@ -167,7 +158,7 @@ export function bdPsnr(anchor: readonly RdSample[], test: readonly RdSample[]): 
     return {
       value: null,
       overlap: null,
-      reason: `no common rate range (log10 anchor ${fmt(a.domain)}, test ${fmt(t.domain)})`,
+      reason: `no common ${range} (${domainNote}anchor ${fmt(a.domain)}, test ${fmt(t.domain)})`,
     };
   }
   return { value: (t.integrate(lo, hi) - a.integrate(lo, hi)) / (hi - lo), overlap: [lo, hi] };
