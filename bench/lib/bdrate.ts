@@ -124,6 +124,7 @@ export function bdRate(anchor: readonly RdSample[], test: readonly RdSample[]): 
     (p) => p.quality,
     (p) => Math.log10(p.rate),
     'quality range',
+    '',
   );
   return r.value === null ? r : { ...r, value: (10 ** r.value - 1) * 100 };
 }
@@ -135,7 +136,8 @@ export function bdPsnr(anchor: readonly RdSample[], test: readonly RdSample[]): 
     test,
     (p) => Math.log10(p.rate),
     (p) => p.quality,
-    'rate range (log10)',
+    'rate range',
+    'log10 ',
   );
 }
 
