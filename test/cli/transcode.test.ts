@@ -60,6 +60,15 @@ describe('lirn encode / decode', () => {
     }
   });
 
+  it('transcodes video → .lirn → MP4 at another size and frame rate in one command', async () => {
+    const out = join(dir, 'round-trip.mp4');
+    await lirn('transcode', '-i', source, '-o', out, ...ENCODE, '--out-size', '24x16', '--out-fps', '6');
+    const probe = await probeVideo(out);
+    expect([probe.width, probe.height, probe.frameCount]).toEqual([24, 16, 18]);
+    expect(probe.fps.num / probe.fps.den).toBeCloseTo(6, 6);
+    expect(existsSync(`${out}.lirn`)).toBe(false);
+  });
+
   it('a killed encode, run again, writes the same bytes as an uninterrupted one', async () => {
     const straight = join(dir, 'straight.lirn');
     await lirn('encode', '-i', source, '-o', straight, ...ENCODE);
