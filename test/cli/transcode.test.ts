@@ -70,10 +70,12 @@ describe('lirn encode / decode', () => {
   });
 
   it('a killed encode, run again, writes the same bytes as an uninterrupted one', async () => {
+    // Long warm chunks, so the kill lands while the second chunk trains however fast the machine is.
+    const KILL_ENCODE = [...ENCODE, '--warm-iterations', '500'];
     const straight = join(dir, 'straight.lirn');
-    await lirn('encode', '-i', source, '-o', straight, ...ENCODE);
+    await lirn('encode', '-i', source, '-o', straight, ...KILL_ENCODE);
     const killed = join(dir, 'killed.lirn');
-    const child = spawn(process.execPath, [LIRN, 'encode', '-i', source, '-o', killed, ...ENCODE], {
+    const child = spawn(process.execPath, [LIRN, 'encode', '-i', source, '-o', killed, ...KILL_ENCODE], {
       stdio: 'ignore',
     });
     const work = `${killed}.work`;
@@ -86,7 +88,7 @@ describe('lirn encode / decode', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect(existsSync(killed)).toBe(false);
-    const { stderr } = await lirn('encode', '-i', source, '-o', killed, ...ENCODE);
+    const { stderr } = await lirn('encode', '-i', source, '-o', killed, ...KILL_ENCODE);
     expect(stderr).toMatch(/restored from its checkpoint/);
     expect((await readFile(killed)).equals(await readFile(straight))).toBe(true);
     expect(existsSync(work)).toBe(false);
