@@ -77,25 +77,21 @@ async function sendFile(
 }
 
 export async function hlsRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.get<{ Params: Params }>('/videos/:id/master.m3u8', async (request, reply) => {
-    const meta = await requirePlayable(ctx, checkVideoId(request.params.id));
-    return sendText(request, reply, {
-      text: multivariantPlaylist(meta),
-      contentType: PLAYLIST_TYPE,
-      cacheControl: isGrowing(meta) ? GROWING_PLAYLIST : FINISHED_PLAYLIST,
-      lastModified: Date.parse(meta.updated),
+  // Playlists follow the video's record: short caching while it grows, long once finished.
+  for (const [path, playlist] of [
+    ['/videos/:id/master.m3u8', multivariantPlaylist],
+    ['/videos/:id/lirn/media.m3u8', lirnMediaPlaylist],
+  ] as const) {
+    app.get<{ Params: Params }>(path, async (request, reply) => {
+      const meta = await requirePlayable(ctx, checkVideoId(request.params.id));
+      return sendText(request, reply, {
+        text: playlist(meta),
+        contentType: PLAYLIST_TYPE,
+        cacheControl: isGrowing(meta) ? GROWING_PLAYLIST : FINISHED_PLAYLIST,
+        lastModified: Date.parse(meta.updated),
+      });
     });
-  });
-
-  app.get<{ Params: Params }>('/videos/:id/lirn/media.m3u8', async (request, reply) => {
-    const meta = await requirePlayable(ctx, checkVideoId(request.params.id));
-    return sendText(request, reply, {
-      text: lirnMediaPlaylist(meta),
-      contentType: PLAYLIST_TYPE,
-      cacheControl: isGrowing(meta) ? GROWING_PLAYLIST : FINISHED_PLAYLIST,
-      lastModified: Date.parse(meta.updated),
-    });
-  });
+  }
 
   // Pieces need no record lookup: they exist only once published, and never change after.
   app.get<{ Params: Params }>('/videos/:id/lirn/:file', async (request, reply) => {
