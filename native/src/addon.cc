@@ -263,7 +263,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
     if (dispose_pending_) net_.reset();
   }
 
-  // render(z: Float32Array(latentDim), width, height, out: Float32Array(width*height*C))
+  // render(z: Float32Array(latentDim), width, height, out: Float32Array(width*height*C), t = 0)
   Napi::Value Render(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Network& n = net(env);
@@ -275,7 +275,13 @@ class Engine : public Napi::ObjectWrap<Engine> {
     const double C = n.model().layers.back().out;
     if (static_cast<double>(out.ElementLength()) != double(width) * height * C)
       throw Napi::RangeError::New(env, "render: out length must be width * height * channels");
-    n.render(z.Data(), width, height, out.Data());
+    double t = 0;
+    if (info.Length() > 4 && !info[4].IsUndefined()) {
+      if (!info[4].IsNumber()) throw Napi::TypeError::New(env, "render: t must be a number");
+      t = info[4].As<Napi::Number>().DoubleValue();
+      if (!std::isfinite(t)) throw Napi::RangeError::New(env, "render: t must be finite");
+    }
+    n.render(z.Data(), t, width, height, out.Data());
     return env.Undefined();
   }
 

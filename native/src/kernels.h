@@ -15,12 +15,17 @@ struct GemmEpilogue {
 };
 
 // One hash-grid level as the encoding kernels see it.
+// A level with time_resolution T > 0 is spatio-temporal: N×N×T cells over (x, y, τ), 8 corners per point.
 struct GridLevelView {
-  int resolution;      // N: the level has N×N cells, (N+1)² vertices
-  bool dense;          // vertex row = vx + vy·(N+1); else the spatial hash
-  const float* table;  // rows × F
-  float* grad;         // rows × F (backward only)
+  int resolution;       // N: the level has N×N cells, (N+1)² vertices (per time slice)
+  int time_resolution;  // T: 0 for a static 2-D level
+  bool dense;           // vertex row = vx + vy·(N+1) + vt·(N+1)²; else the spatial hash
+  const float* table;   // rows × F
+  float* grad;          // rows × F (backward only)
 };
+
+// Corners a level's points blend: 4 (2-D) or 8 (spatio-temporal).
+inline int grid_corners(const GridLevelView& g) { return g.time_resolution > 0 ? 8 : 4; }
 
 struct Kernels {
   const char* isa;
@@ -34,10 +39,11 @@ struct Kernels {
   void (*axpy)(int n, float alpha, const float* x, float* y);
   // out[j] += Σ_r A[r·cols + j] (bias gradients: column sums of dY)
   void (*colsum_add)(int rows, int cols, const float* A, float* out);
-  // Hash-grid features of n points (xy interleaved) into enc (row stride lde, level l at column l·F); keeps
-  // each level's 4 corner rows and bilinear weights in idx/w ([level][point][corner]) for the backward pass.
-  void (*grid_encode)(int n, const double* xy, int levels, int F, unsigned log2_table, const GridLevelView* lv,
-                      float* enc, int lde, int* idx, float* w);
+  // Hash-grid features of n points (xy interleaved, all at frame time tau) into enc (row stride lde, level l at
+  // column l·F); keeps each level's corner rows and weights in idx/w ([level][corner][point], 8 corner slots
+  // per level) for the backward pass.
+  void (*grid_encode)(int n, const double* xy, double tau, int levels, int F, unsigned log2_table,
+                      const GridLevelView* lv, float* enc, int lde, int* idx, float* w);
   // Scatter-add of dL/d(enc) into every level's grad table through the kept corners and weights.
   void (*grid_backward)(int n, int levels, int F, const GridLevelView* lv, const int* idx, const float* w,
                         const float* denc, int lde);

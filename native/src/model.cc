@@ -57,7 +57,7 @@ int Model::max_width() const {
 Model parse_model(const double* desc, std::size_t length) {
   Reader r(desc, length);
   Model m;
-  if (r.small("version", 0, 1000) != 1) throw DescriptorError("model descriptor: unsupported version");
+  if (r.small("version", 0, 1000) != 2) throw DescriptorError("model descriptor: unsupported version");
   m.encoding = static_cast<Encoding>(r.small("encoding type", 0, 1));
   m.enc_dim = r.small("encoding dim", 1, kMaxWidth);
   m.latent_dim = r.small("latent dim", 1, kMaxWidth);
@@ -79,11 +79,13 @@ Model parse_model(const double* desc, std::size_t length) {
     for (int l = 0; l < m.levels; ++l) {
       GridLevel g;
       g.resolution = r.small("level resolution", 1, 1 << 24);
+      g.time_resolution = r.small("level time resolution", 0, 1 << 24);
       g.rows = r.next("level rows", 1, kMaxTotal);
       g.offset = r.next("level offset", 0, kMaxTotal);
       const std::int64_t n = std::int64_t{g.resolution} + 1;
-      g.dense = n * n <= table;
-      if (g.rows != (g.dense ? n * n : table)) throw DescriptorError("model descriptor: level rows do not match its resolution");
+      const std::int64_t vertices = n * n * (std::int64_t{g.time_resolution} + 1);
+      g.dense = vertices <= table;
+      if (g.rows != (g.dense ? vertices : table)) throw DescriptorError("model descriptor: level rows do not match its resolution");
       check_range("grid level", g.offset, g.rows * m.features, m.total);
       m.grid.push_back(g);
     }

@@ -12,6 +12,7 @@ enum class Encoding { HashGrid = 0, Fourier = 1 };
 
 struct GridLevel {
   int resolution;
+  int time_resolution;  // 0: static 2-D level
   std::int64_t rows;
   bool dense;
   std::int64_t offset;

@@ -77,8 +77,8 @@ Network::Network(Model model, int threads, bool trainable, const Kernels* kernel
     for (const auto& l : model_.layers) s->acts.emplace_back(std::size_t(kTile) * l.out);
     s->d0.resize(wide);
     s->d1.resize(wide);
-    s->idx.resize(std::size_t(kTile) * levels * 4);
-    s->w.resize(std::size_t(kTile) * levels * 4);
+    s->idx.resize(std::size_t(kTile) * levels * 8);
+    s->w.resize(std::size_t(kTile) * levels * 8);
     s->mod.resize(static_cast<std::size_t>(mod_scratch));
     scratch_.push_back(std::move(s));
   }
@@ -200,7 +200,7 @@ void Network::unmodulate(int frame, int mod, const float* z, float* grad, float*
   }
 }
 
-void Network::encode(const double* xy, int n, Scratch& s) const {
+void Network::encode(const double* xy, double tau, int n, Scratch& s) const {
   float* enc = s.acts[0].data();
   const int E = model_.enc_dim;
   if (model_.encoding == Encoding::Fourier) {
@@ -229,15 +229,17 @@ void Network::encode(const double* xy, int n, Scratch& s) const {
   }
   GridLevelView views[64];
   for (int l = 0; l < model_.levels; ++l)
-    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].dense, params_.data() + model_.grid[l].offset, nullptr};
-  k_->grid_encode(n, xy, model_.levels, model_.features, static_cast<unsigned>(model_.log2_table), views, enc, E,
+    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].time_resolution, model_.grid[l].dense,
+                             params_.data() + model_.grid[l].offset, nullptr};
+  k_->grid_encode(n, xy, tau, model_.levels, model_.features, static_cast<unsigned>(model_.log2_table), views, enc, E,
                   s.idx.data(), s.w.data());
 }
 
 void Network::encode_backward(int n, const Scratch& s, const float* denc, float* grad) const {
   GridLevelView views[64];
   for (int l = 0; l < model_.levels; ++l)
-    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].dense, nullptr, grad + model_.grid[l].offset};
+    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].time_resolution, model_.grid[l].dense, nullptr,
+                             grad + model_.grid[l].offset};
   k_->grid_backward(n, model_.levels, model_.features, views, s.idx.data(), s.w.data(), denc, model_.enc_dim);
 }
 
@@ -386,7 +388,7 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
       for (int i = 0; i < 2 * n; ++i) s.xy[i] = xy[i];
       const bool timed = tid == 0;
       const double t0 = timed ? now() : 0;
-      encode(s.xy.data(), n, s);
+      encode(s.xy.data(), frame_tau(batch.frame[f]), n, s);
       const double t1 = timed ? now() : 0;
       forward(n, f, s);
       const double t2 = timed ? now() : 0;
@@ -428,7 +430,8 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
   return loss / (static_cast<double>(F) * Pn * C);
 }
 
-void Network::render(const float* z, int width, int height, float* rgb) {
+void Network::render(const float* z, double time, int width, int height, float* rgb) {
+  const double tau = frame_tau(time);
   const int nl = static_cast<int>(model_.layers.size());
   const int C = model_.layers.back().out;
   const int nt = pool_.size();
@@ -455,7 +458,7 @@ void Network::render(const float* z, int width, int height, float* rgb) {
         s.xy[2 * p] = static_cast<float>((static_cast<double>(q % width) + 0.5) / width);
         s.xy[2 * p + 1] = static_cast<float>((static_cast<double>(q / width) + 0.5) / height);
       }
-      encode(s.xy.data(), n, s);
+      encode(s.xy.data(), tau, n, s);
       forward(n, 0, s);
       const float* out = s.acts[nl].data();
       float* dst = rgb + q0 * C;

@@ -53,9 +53,16 @@ class Network {
   // respect to the batch's latent rows; it is added to their MSE gradient before the update.
   double train(const Batch& batch, const double* rates, float* grads_out, const float* latent_grad = nullptr);
 
-  // Forward only at pixel centres of a width×height image for latent z (latent_dim floats); rgb is W·H·C,
-  // clamped to [0, 1].
-  void render(const float* z, int width, int height, float* rgb);
+  // Forward only at pixel centres of a width×height image for latent z (latent_dim floats) at frame time t
+  // (latent rows; fractional between frames); rgb is W·H·C, clamped to [0, 1].
+  void render(const float* z, double t, int width, int height, float* rgb);
+
+  // Normalised time τ = (t + 0.5) / frames of frame time t, t clamped to [0, frames − 1] (spec §4.3.3).
+  double frame_tau(double t) const {
+    const double last = model_.frames - 1;
+    const double c = t >= 0 ? (t <= last ? t : last) : 0;
+    return (c + 0.5) / model_.frames;
+  }
 
  private:
   struct Scratch;
@@ -63,7 +70,7 @@ class Network {
   void plan_frames(int frames);
   void modulate(const float* z, int mod, float* slot, float* scratch);
   void unmodulate(int frame, int mod, const float* z, float* grad, float* scratch);
-  void encode(const double* xy, int n, Scratch& s) const;
+  void encode(const double* xy, double tau, int n, Scratch& s) const;
   void encode_backward(int n, const Scratch& s, const float* denc, float* grad) const;
   void forward(int n, int frame, Scratch& s) const;
   const float* layer_weight(int layer, int frame) const;

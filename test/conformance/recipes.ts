@@ -200,6 +200,43 @@ export const VECTORS: VectorRecipe[] = [
       }),
   },
   {
+    name: 'hashgrid-temporal',
+    description:
+      'Trained spatio-temporal HashGrid model (6 levels over x, y and time: 2 dense, 3 hashed, 1 static), 40x24, ' +
+      '10 frames in 2 chunks; frames at fractional times blend two time slices of the grid. Default bit allocation.',
+    covers: [
+      'HashGrid spatio-temporal dense levels',
+      'HashGrid spatio-temporal hashed levels',
+      'HashGrid static level beside spatio-temporal ones',
+      'trained weights',
+      '2 chunks',
+    ],
+    trained: true,
+    build: () => {
+      const encoding = hashGrid(6, 2, 8, 4, 40);
+      encoding.level_time_resolutions = [1, 2, 3, 4, 5, 0];
+      return trainedFile({
+        config: {
+          version: 1,
+          encoding,
+          base: mlp(32, 2),
+          modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
+          latent: { dim: 16, init_std: 0.05 },
+          patch: null,
+        },
+        width: 40,
+        height: 24,
+        frames: 10,
+        fps: 5,
+        segmentSeconds: 1,
+        segmentsPerChunk: 1,
+        iterations: 300,
+        bits: DEFAULT_BIT_ALLOCATION,
+        seed: 5,
+      });
+    },
+  },
+  {
     name: 'fourier-4bit',
     description:
       'Trained Fourier-feature model (5 frequencies plus x, y), odd size 37x23, 8 frames in 3 segments; 4-bit ' +

@@ -22,6 +22,12 @@ export interface HashGridEncodingConfig {
    * (instant-NGP's geometric progression) and stored, so decoders never recompute them with their own libm.
    */
   level_resolutions: number[];
+  /**
+   * Temporal resolution T of each level (spec §4.3.3): 0 keeps the level a static 2-D grid over (x, y); T > 0
+   * makes it an (N × N × T)-cell grid over (x, y, τ) with τ = (t + 0.5) / frames, blended from 8 corners.
+   * Absent means every level is static (the paper's encoding).
+   */
+  level_time_resolutions?: number[];
 }
 
 export interface FourierEncodingConfig {
@@ -130,10 +136,20 @@ export function encodingOutputDim(enc: EncodingConfig): number {
   return (enc.include_input ? 2 : 0) + 4 * enc.n_frequencies;
 }
 
-/** Rows of each hash-grid level's table: dense levels use (N+1)² rows, hashed ones 2^log2_hashmap_size. */
-export function hashLevelRows(enc: HashGridEncodingConfig, level: number): number {
+/** Temporal resolution T of a hash-grid level (0 for a static 2-D level). */
+export function levelTimeResolution(enc: HashGridEncodingConfig, level: number): number {
+  return enc.level_time_resolutions?.[level] ?? 0;
+}
+
+/** Vertices of a hash-grid level: (N+1)² per time slice, T+1 slices. */
+export function hashLevelVertices(enc: HashGridEncodingConfig, level: number): number {
   const n = enc.level_resolutions[level] + 1;
-  return Math.min(n * n, 2 ** enc.log2_hashmap_size);
+  return n * n * (levelTimeResolution(enc, level) + 1);
+}
+
+/** Rows of each hash-grid level's table: dense levels use one row per vertex, hashed ones 2^log2_hashmap_size. */
+export function hashLevelRows(enc: HashGridEncodingConfig, level: number): number {
+  return Math.min(hashLevelVertices(enc, level), 2 ** enc.log2_hashmap_size);
 }
 
 /** [out, in] of every base layer, input layer first. */

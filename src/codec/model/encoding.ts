@@ -2,27 +2,43 @@
  * Positional encodings of pixel coordinates (spec §4.3.3): multiresolution hash grid and Fourier features.
  * Input coordinates are interleaved (x, y) pairs; output is row-major [n, E], one row per coordinate.
  */
-import { encodingOutputDim, type FourierEncodingConfig, type HashGridEncodingConfig } from './config.js';
+import {
+  encodingOutputDim,
+  type FourierEncodingConfig,
+  type HashGridEncodingConfig,
+  hashLevelVertices,
+  levelTimeResolution,
+} from './config.js';
 import type { PreparedModel } from './model.js';
 
-/** instant-NGP's spatial hash prime for the y axis (x uses 1). */
+/** instant-NGP's spatial hash primes for the y and τ axes (x uses 1). */
 export const HASH_PRIME_Y = 2654435761;
+export const HASH_PRIME_T = 805459861;
 
-/** Whether level `l` is stored densely ((N+1)² ≤ T) rather than hashed. */
+/** Whether level `l` is stored densely (every vertex has its row) rather than hashed. */
 export function isDenseLevel(enc: HashGridEncodingConfig, level: number): boolean {
-  const n = enc.level_resolutions[level] + 1;
-  return n * n <= 2 ** enc.log2_hashmap_size;
-}
-
-/** Table row of grid vertex (vx, vy) at a level (dense: row-major over (N+1)² vertices; hashed: spatial hash). */
-export function hashGridIndex(enc: HashGridEncodingConfig, level: number, vx: number, vy: number): number {
-  if (isDenseLevel(enc, level)) return vx + vy * (enc.level_resolutions[level] + 1);
-  return ((Math.imul(vy, HASH_PRIME_Y) ^ vx) >>> 0) & (2 ** enc.log2_hashmap_size - 1);
+  return hashLevelVertices(enc, level) <= 2 ** enc.log2_hashmap_size;
 }
 
 /**
- * Hash-grid features of `n` coordinates into `out` (row stride `stride`, starting at column 0).
- * `tables[l]` is level l's [rows_l, F] table.
+ * Table row of grid vertex (vx, vy, vt) at a level (dense: vx + vy·(N+1) + vt·(N+1)²; hashed:
+ * (vx ⊕ vy·π_y ⊕ vt·π_t) mod 2^log2_hashmap_size in uint32 arithmetic). vt is 0 on static levels.
+ */
+export function hashGridIndex(enc: HashGridEncodingConfig, level: number, vx: number, vy: number, vt = 0): number {
+  const n = enc.level_resolutions[level] + 1;
+  if (isDenseLevel(enc, level)) return vx + vy * n + vt * n * n;
+  return ((Math.imul(vy, HASH_PRIME_Y) ^ Math.imul(vt, HASH_PRIME_T) ^ vx) >>> 0) & (2 ** enc.log2_hashmap_size - 1);
+}
+
+/** Normalised time τ = (t + 0.5) / frames of frame time t, t clamped to [0, frames − 1] (spec §4.3.3). */
+export function frameTau(t: number, frames: number): number {
+  const c = t >= 0 ? Math.min(t, frames - 1) : 0;
+  return (c + 0.5) / frames;
+}
+
+/**
+ * Hash-grid features of `n` coordinates at normalised frame time `tau` into `out` (row stride `stride`, starting
+ * at column 0). `tables[l]` is level l's [rows_l, F] table. Static levels ignore `tau`.
  */
 export function encodeHashGrid(
   enc: HashGridEncodingConfig,
@@ -31,15 +47,30 @@ export function encodeHashGrid(
   n: number,
   out: Float32Array,
   stride = enc.n_levels * enc.n_features_per_level,
+  tau = 0.5,
 ): void {
   const F = enc.n_features_per_level;
   const mask = 2 ** enc.log2_hashmap_size - 1;
   for (let l = 0; l < enc.n_levels; l++) {
+    const slice = [0, 0];
+    const wt = [1, 0];
     const res = enc.level_resolutions[l];
     const table = tables[l];
     const dense = isDenseLevel(enc, l);
     const rowLen = res + 1;
     const col = l * F;
+    const T = levelTimeResolution(enc, l);
+    const slices = T > 0 ? 2 : 1;
+    if (T > 0) {
+      const pt = tau * T;
+      let ct = Math.floor(pt);
+      ct = ct >= 0 ? Math.min(ct, T - 1) : 0;
+      const ft = pt - ct;
+      slice[0] = dense ? ct * rowLen * rowLen : Math.imul(ct, HASH_PRIME_T);
+      slice[1] = dense ? (ct + 1) * rowLen * rowLen : Math.imul(ct + 1, HASH_PRIME_T);
+      wt[0] = Math.fround(1 - ft);
+      wt[1] = Math.fround(ft);
+    }
     for (let p = 0; p < n; p++) {
       const px = coords[2 * p] * res;
       const py = coords[2 * p + 1] * res;
@@ -49,35 +80,43 @@ export function encodeHashGrid(
       cy = cy < 0 ? 0 : Math.min(cy, res - 1);
       const fx = px - cx;
       const fy = py - cy;
-      let i00: number;
-      let i10: number;
-      let i01: number;
-      let i11: number;
-      if (dense) {
-        i00 = cx + cy * rowLen;
-        i10 = i00 + 1;
-        i01 = i00 + rowLen;
-        i11 = i01 + 1;
-      } else {
-        const h0 = Math.imul(cy, HASH_PRIME_Y);
-        const h1 = Math.imul(cy + 1, HASH_PRIME_Y);
-        i00 = ((h0 ^ cx) >>> 0) & mask;
-        i10 = ((h0 ^ (cx + 1)) >>> 0) & mask;
-        i01 = ((h1 ^ cx) >>> 0) & mask;
-        i11 = ((h1 ^ (cx + 1)) >>> 0) & mask;
-      }
-      const w00 = (1 - fx) * (1 - fy);
-      const w10 = fx * (1 - fy);
-      const w01 = (1 - fx) * fy;
-      const w11 = fx * fy;
+      const w00 = Math.fround((1 - fx) * (1 - fy));
+      const w10 = Math.fround(fx * (1 - fy));
+      const w01 = Math.fround((1 - fx) * fy);
+      const w11 = Math.fround(fx * fy);
       const o = p * stride + col;
-      i00 *= F;
-      i10 *= F;
-      i01 *= F;
-      i11 *= F;
-      for (let f = 0; f < F; f++) {
-        out[o + f] =
-          w00 * table[i00 + f] + w10 * table[i10 + f] + w01 * table[i01 + f] + w11 * table[i11 + f];
+      for (let f = 0; f < F; f++) out[o + f] = 0;
+      for (let s = 0; s < slices; s++) {
+        let i00: number;
+        let i10: number;
+        let i01: number;
+        let i11: number;
+        if (dense) {
+          i00 = cx + cy * rowLen + slice[s];
+          i10 = i00 + 1;
+          i01 = i00 + rowLen;
+          i11 = i01 + 1;
+        } else {
+          const h0 = Math.imul(cy, HASH_PRIME_Y) ^ slice[s];
+          const h1 = Math.imul(cy + 1, HASH_PRIME_Y) ^ slice[s];
+          i00 = ((h0 ^ cx) >>> 0) & mask;
+          i10 = ((h0 ^ (cx + 1)) >>> 0) & mask;
+          i01 = ((h1 ^ cx) >>> 0) & mask;
+          i11 = ((h1 ^ (cx + 1)) >>> 0) & mask;
+        }
+        const k = slices === 1 ? 1 : wt[s];
+        const a00 = slices === 1 ? w00 : Math.fround(w00 * k);
+        const a10 = slices === 1 ? w10 : Math.fround(w10 * k);
+        const a01 = slices === 1 ? w01 : Math.fround(w01 * k);
+        const a11 = slices === 1 ? w11 : Math.fround(w11 * k);
+        i00 *= F;
+        i10 *= F;
+        i01 *= F;
+        i11 *= F;
+        for (let f = 0; f < F; f++) {
+          out[o + f] +=
+            a00 * table[i00 + f] + a10 * table[i10 + f] + a01 * table[i01 + f] + a11 * table[i11 + f];
+        }
       }
     }
   }
@@ -111,15 +150,25 @@ export function encodeFourier(
   }
 }
 
-/** The model's encoding of `n` coordinates into `out` ([n, E]; allocated when omitted). */
+/** Whether the encoding depends on the frame time (a hash grid with a spatio-temporal level). */
+export function encodingIsTemporal(enc: HashGridEncodingConfig | FourierEncodingConfig): boolean {
+  return enc.otype === 'HashGrid' && (enc.level_time_resolutions ?? []).some((t) => t > 0);
+}
+
+/**
+ * The model's encoding of `n` coordinates at frame time `t` (latent rows, fractional allowed) into `out`
+ * ([n, E]; allocated when omitted).
+ */
 export function encodePositions(
   model: PreparedModel,
   coords: Float32Array,
   n: number,
   out: Float32Array = new Float32Array(n * encodingOutputDim(model.config.encoding)),
+  t = 0,
 ): Float32Array {
   const enc = model.config.encoding;
-  if (enc.otype === 'HashGrid') encodeHashGrid(enc, model.hashTables, coords, n, out);
+  if (enc.otype === 'HashGrid')
+    encodeHashGrid(enc, model.hashTables, coords, n, out, undefined, frameTau(t, model.frames));
   else encodeFourier(enc, coords, n, out);
   return out;
 }

@@ -74,6 +74,18 @@ export function validateModelConfig(input: unknown): ModelConfig {
     if (res.length !== levels) {
       fail('config.encoding.level_resolutions', `has ${res.length} entries but n_levels is ${levels}`);
     }
+    if (enc.level_time_resolutions !== undefined) {
+      const times = intArray(
+        enc.level_time_resolutions,
+        'config.encoding.level_time_resolutions',
+        MODEL_LIMITS.levels,
+        0,
+        MODEL_LIMITS.levelResolution,
+      );
+      if (times.length !== levels) {
+        fail('config.encoding.level_time_resolutions', `has ${times.length} entries but n_levels is ${levels}`);
+      }
+    }
   } else if (enc.otype === 'Fourier') {
     int(enc.n_frequencies, 'config.encoding.n_frequencies', 0, MODEL_LIMITS.frequencies);
     if (typeof enc.include_input !== 'boolean') {

@@ -1,10 +1,10 @@
 /**
- * Runs the base network on batches of coordinates for several frame times at once. The encoding and the base
- * layers before the first modulated one do not depend on the latent, so they are computed once per batch and
- * shared by every frame time.
+ * Runs the base network on batches of coordinates for several frame times at once. With a static encoding, the
+ * encoding and the base layers before the first modulated one do not depend on the frame time, so they are
+ * computed once per batch and shared by every frame time; a spatio-temporal grid is encoded per frame time.
  */
 import { encodingOutputDim } from '../model/config.js';
-import { encodePositions } from '../model/encoding.js';
+import { encodePositions, encodingIsTemporal } from '../model/encoding.js';
 import { baseForward, createMlpScratch, denseForward, type MlpScratch } from '../model/mlp.js';
 import type { PreparedModel } from '../model/model.js';
 
@@ -19,7 +19,8 @@ export interface BatchEvaluator {
   readonly outDim: number;
   /**
    * Base-network output for `n ≤ batchSize` coordinates (interleaved x, y) under each entry of `frameWeights`
-   * (from `frameWeights`); writes `outs[k]` as [n, outDim] starting at float offset `outOffset`.
+   * (from `frameWeights`) at frame time `times[k]`; writes `outs[k]` as [n, outDim] starting at float offset
+   * `outOffset`.
    */
   evaluate(
     coords: Float32Array,
@@ -27,6 +28,7 @@ export interface BatchEvaluator {
     frameWeights: readonly Float32Array[][],
     outs: Float32Array[],
     outOffset: number,
+    times: readonly number[],
   ): void;
 }
 
@@ -43,22 +45,28 @@ export function createBatchEvaluator(model: PreparedModel, maxBatch = MAX_BATCH)
   const scratch: MlpScratch = createMlpScratch(layers, batchSize);
   const outDim = layers[last].outDim;
   const result = new Float32Array(batchSize * outDim);
+  const temporal = encodingIsTemporal(model.config.encoding);
 
   return {
     batchSize,
     outDim,
-    evaluate(coords, n, frameWeights, outs, outOffset) {
+    evaluate(coords, n, frameWeights, outs, outOffset, times) {
       if (n > batchSize)
         throw new RangeError(`evaluate: ${n} coordinates exceed the batch size ${batchSize}`);
-      encodePositions(model, coords, n, encoded);
-      // Latent-independent prefix: layers 0 … firstModulated − 1 (never the output layer).
-      let x = encoded;
-      for (let i = 0; i < firstModulated; i++) {
-        const y = shared[i % 2];
-        denseForward(x, n, layers[i].inDim, layers[i].weight, layers[i].bias, layers[i].outDim, y, true);
-        x = y;
-      }
+      // Latent-independent prefix: encoding, then layers 0 … firstModulated − 1 (never the output layer).
+      const prefix = (t: number): Float32Array => {
+        encodePositions(model, coords, n, encoded, t);
+        let x = encoded;
+        for (let i = 0; i < firstModulated; i++) {
+          const y = shared[i % 2];
+          denseForward(x, n, layers[i].inDim, layers[i].weight, layers[i].bias, layers[i].outDim, y, true);
+          x = y;
+        }
+        return x;
+      };
+      let x = temporal ? encoded : prefix(0);
       for (let k = 0; k < frameWeights.length; k++) {
+        if (temporal) x = prefix(times[k]);
         baseForward(layers, frameWeights[k], x, n, result, scratch, firstModulated);
         outs[k].set(result.subarray(0, n * outDim), outOffset);
       }

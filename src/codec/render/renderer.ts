@@ -57,8 +57,8 @@ export function createRenderer(model: Model, options: RendererOptions = {}): Ren
     });
     evaluator ??= createBatchEvaluator(prepared, options.batchSize);
     const frames = weights.map(() => allocate(width * height * 3));
-    if (prepared.patch) renderPatchFrames(prepared, evaluator, weights, width, height, frames);
-    else renderPixelFrames(evaluator, weights, width, height, frames);
+    if (prepared.patch) renderPatchFrames(prepared, evaluator, weights, times, width, height, frames);
+    else renderPixelFrames(evaluator, weights, times, width, height, frames);
     return frames;
   };
   const float = (size: number) => new Float32Array(size);
@@ -103,6 +103,7 @@ function checkDimension(name: string, value: number): void {
 function renderPixelFrames(
   evaluator: BatchEvaluator,
   weights: Float32Array[][],
+  times: readonly number[],
   width: number,
   height: number,
   frames: FrameBuffer[],
@@ -114,7 +115,7 @@ function renderPixelFrames(
   for (let start = 0; start < total; start += batch) {
     const n = Math.min(batch, total - start);
     gridCoords(start, n, width, height, coords);
-    evaluator.evaluate(coords, n, weights, results, 0);
+    evaluator.evaluate(coords, n, weights, results, 0, times);
     for (let k = 0; k < frames.length; k++) writeOutput(results[k], 0, n * 3, frames[k], start * 3);
   }
 }
@@ -127,6 +128,7 @@ function renderPatchFrames(
   model: PreparedModel,
   evaluator: BatchEvaluator,
   weights: Float32Array[][],
+  times: readonly number[],
   width: number,
   height: number,
   frames: FrameBuffer[],
@@ -155,7 +157,7 @@ function renderPatchFrames(
     for (let done = 0; done < cells; done += evaluator.batchSize) {
       const n = Math.min(evaluator.batchSize, cells - done);
       gridCoords(f0 * wg + done, n, wg, hg, coords);
-      evaluator.evaluate(coords, n, weights, features, done * C);
+      evaluator.evaluate(coords, n, weights, features, done * C, times);
     }
     for (let k = 0; k < weights.length; k++) {
       conv3x3Rows(features[k], f0, f1 - f0, hg, wg, C, convWeight, bias, convC, r0, rows, conv);

@@ -52,6 +52,34 @@ describe('hash-grid encoding', () => {
     expect(out[1]).toBeCloseTo(0.5 * 60 + 0.5 * 10, 5);
   });
 
+  it('spatio-temporal dense level: index vx + vy·(N+1) + vt·(N+1)², trilinear weights over τ', () => {
+    const enc = { ...grid([1], 4, 1), level_time_resolutions: [2] }; // 2²·3 = 12 ≤ 16: dense
+    expect(isDenseLevel(enc, 0)).toBe(true);
+    expect(hashGridIndex(enc, 0, 1, 1, 2)).toBe(1 + 2 + 8);
+    const table = rowTable(12, 1);
+    const out = new Float32Array(1);
+    // (x, y) = (0, 0) is vertex (0, 0); τ = 0.75 → pt = 1.5: slices 1 and 2 (rows 4 and 8) half each.
+    encodeHashGrid(enc, [table], new Float32Array([0, 0]), 1, out, 1, 0.75);
+    expect(out[0]).toBeCloseTo(0.5 * 40 + 0.5 * 80, 5);
+    // τ = 1 clamps the cell to the last one with ft = 1: slice 2 alone.
+    encodeHashGrid(enc, [table], new Float32Array([0, 0]), 1, out, 1, 1);
+    expect(out[0]).toBeCloseTo(80, 5);
+  });
+
+  it('spatio-temporal hashed level: vx XOR vy·2654435761 XOR vt·805459861, static levels unchanged', () => {
+    const enc = { ...grid([8, 8], 4, 1), level_time_resolutions: [3, 0] };
+    expect(isDenseLevel(enc, 0)).toBe(false);
+    // 805459861 mod 16 = 5 and 2·805459861 mod 2^32 mod 16 = 10: (3 ^ 5 ^ 5) = 3, (3 ^ 5 ^ 10) = 12.
+    expect(hashGridIndex(enc, 0, 3, 5, 1)).toBe(3);
+    expect(hashGridIndex(enc, 0, 3, 5, 2)).toBe(12);
+    expect(hashGridIndex(enc, 1, 3, 5)).toBe(6);
+    const out = new Float32Array(2);
+    // vertex (3, 5) at τ = 0.5 → pt = 1.5: rows 3 and 12 half each; the static level reads row 6 whatever τ.
+    encodeHashGrid(enc, [rowTable(16, 1), rowTable(16, 1)], new Float32Array([3 / 8, 5 / 8]), 1, out, 2, 0.5);
+    expect(out[0]).toBeCloseTo(0.5 * 30 + 0.5 * 120, 5);
+    expect(out[1]).toBeCloseTo(60, 5);
+  });
+
   it('concatenates levels level-major and clamps the cell at the far edge', () => {
     const enc = grid([1, 2], 8, 2);
     const tables = [rowTable(4, 2, 0), rowTable(9, 2, 1000)];

@@ -40,7 +40,7 @@ export interface NativeNetwork {
     gradsOut: Float32Array | null,
     latentGrad?: Float32Array | null,
   ): Promise<number>;
-  render(z: Float32Array, width: number, height: number, out: Float32Array): void;
+  render(z: Float32Array, width: number, height: number, out: Float32Array, t?: number): void;
   /** Seconds per phase since the previous call (inner tile phases measured on thread 0). */
   timings(): PhaseTimings;
   dispose(): void;

@@ -3,7 +3,7 @@
  * computes where each tensor lives and the numeric descriptor the addon parses (native/src/model.cc), and
  * moves ParamSets in and out of the flat form.
  */
-import { baseLayerShapes, encodingOutputDim, type ModelConfig } from '../../model/config.js';
+import { baseLayerShapes, encodingOutputDim, levelTimeResolution, type ModelConfig } from '../../model/config.js';
 import {
   type ParamGroup,
   type ParamSet,
@@ -32,7 +32,7 @@ export interface NativeLayout {
   descriptor: Float64Array;
 }
 
-const DESCRIPTOR_VERSION = 1;
+const DESCRIPTOR_VERSION = 2;
 
 export function nativeLayout(config: ModelConfig, frames: number): NativeLayout {
   if (config.patch) throw new Error('native engine: patch models are not supported (use the tfjs engine)');
@@ -70,7 +70,7 @@ export function nativeLayout(config: ModelConfig, frames: number): NativeLayout 
     d.push(enc.n_levels, enc.n_features_per_level, enc.log2_hashmap_size);
     for (let l = 0; l < enc.n_levels; l++) {
       const t = byName.get(`encoding.level${l}`)!;
-      d.push(enc.level_resolutions[l], t.shape[0], t.offset);
+      d.push(enc.level_resolutions[l], levelTimeResolution(enc, l), t.shape[0], t.offset);
     }
   } else {
     d.push(enc.n_frequencies, enc.include_input ? 1 : 0);

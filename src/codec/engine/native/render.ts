@@ -63,7 +63,7 @@ export function createNativeRenderer(model: Model, options: NativeRendererOption
       }
       latentAt(prepared.latents, prepared.frames, prepared.latentDim, t, z);
       const out = new Float32Array(width * height * layout.channels);
-      net.render(z, width, height, out);
+      net.render(z, width, height, out, t);
       return out;
     },
     dispose() {

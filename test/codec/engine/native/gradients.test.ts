@@ -10,6 +10,7 @@ import {
   randomParams,
   tinyFourierConfig,
   tinyHashConfig,
+  tinyTemporalConfig,
   toParams64,
 } from './helpers.js';
 
@@ -61,6 +62,10 @@ describe.skipIf(skip !== null)('native engine gradients equal float64 central di
     await check(tinyHashConfig([0, 3]), { threads: 1, pixels: 40, seed: 12 });
   });
 
+  it('spatio-temporal hash grid (dense and hashed 3-D levels beside a static one), 2 threads', async () => {
+    await check(tinyTemporalConfig([1, 2]), { threads: 2, pixels: 150, seed: 16 });
+  });
+
   it('Fourier features, modulated input layer, hypernetwork without hidden layers', async () => {
     await check(tinyFourierConfig(), { threads: 2, pixels: 60, seed: 13 });
   });
@@ -69,8 +74,10 @@ describe.skipIf(skip !== null)('native engine gradients equal float64 central di
     await check(tinyHashConfig([]), { threads: 2, pixels: 30, seed: 15 });
   });
 
-  it('every kernel set this CPU has (generic, avx2, avx512) gives the same gradients', async () => {
-    const config = tinyHashConfig([1]);
+  it.each([
+    ['static', tinyHashConfig([1])],
+    ['spatio-temporal', tinyTemporalConfig([1])],
+  ])('every kernel set this CPU has (generic, avx2, avx512) gives the same gradients (%s grid)', async (_, config) => {
     const results = [];
     for (const isa of ['generic', 'avx2', 'avx512'])
       results.push(await check(config, { threads: 2, isa, pixels: 70, seed: 14 }));

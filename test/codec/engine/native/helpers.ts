@@ -54,6 +54,13 @@ export function tinyHashConfig(modulated: number[] = [1, 2]): ModelConfig {
   };
 }
 
+/** tinyHashConfig with spatio-temporal levels: level 0 dense (4²·3 ≤ 64 rows), levels 2, 3 hashed, level 1 static. */
+export function tinyTemporalConfig(modulated: number[] = [1, 2]): ModelConfig {
+  const config = tinyHashConfig(modulated);
+  if (config.encoding.otype === 'HashGrid') config.encoding.level_time_resolutions = [2, 0, 3, 5];
+  return config;
+}
+
 export function tinyFourierConfig(): ModelConfig {
   return {
     version: 1,
@@ -142,7 +149,8 @@ export function loss64(config: ModelConfig, p: Params64, batch: PixelBatch): num
     }
     for (let q = 0; q < P; q++) {
       const s = f * P + q;
-      let g = encode64(config, p, batch.coords[2 * s], batch.coords[2 * s + 1]);
+      const tau = (row + 0.5) / (get('latents').length / D);
+      let g = encode64(config, p, batch.coords[2 * s], batch.coords[2 * s + 1], tau);
       shapes.forEach(([out, inp], i) => {
         const b = get(`base.${i}.bias`);
         const y = new Float64Array(out);
@@ -159,7 +167,7 @@ export function loss64(config: ModelConfig, p: Params64, batch: PixelBatch): num
   return sum / (F * P * C);
 }
 
-function encode64(config: ModelConfig, p: Params64, x: number, y: number): Float64Array {
+function encode64(config: ModelConfig, p: Params64, x: number, y: number, tau: number): Float64Array {
   const enc = config.encoding;
   if (enc.otype === 'Fourier') {
     const out: number[] = enc.include_input ? [x, y] : [];
@@ -174,20 +182,29 @@ function encode64(config: ModelConfig, p: Params64, x: number, y: number): Float
   const T = 2 ** enc.log2_hashmap_size;
   for (let l = 0; l < enc.n_levels; l++) {
     const N = enc.level_resolutions[l];
-    const dense = (N + 1) ** 2 <= T;
-    if (hashLevelRows(enc, l) !== (dense ? (N + 1) ** 2 : T)) throw new Error('level rows');
+    const NT = enc.level_time_resolutions?.[l] ?? 0;
+    const vertices = (N + 1) ** 2 * (NT + 1);
+    const dense = vertices <= T;
+    if (hashLevelRows(enc, l) !== (dense ? vertices : T)) throw new Error('level rows');
     const table = p.get(`encoding.level${l}`)!;
     const px = x * N;
     const py = y * N;
+    const pt = tau * NT;
     const cx = Math.min(Math.max(Math.floor(px), 0), N - 1);
     const cy = Math.min(Math.max(Math.floor(py), 0), N - 1);
+    const ct = NT > 0 ? Math.min(Math.max(Math.floor(pt), 0), NT - 1) : 0;
     const fx = px - cx;
     const fy = py - cy;
-    for (let c = 0; c < 4; c++) {
+    const ft = pt - ct;
+    for (let c = 0; c < (NT > 0 ? 8 : 4); c++) {
       const vx = cx + (c & 1);
-      const vy = cy + (c >> 1);
-      const row = dense ? vx + vy * (N + 1) : ((Math.imul(vy, 2654435761) ^ vx) >>> 0) & (T - 1);
-      const w = (c & 1 ? fx : 1 - fx) * (c >> 1 ? fy : 1 - fy);
+      const vy = cy + ((c >> 1) & 1);
+      const vt = ct + (c >> 2);
+      const row = dense
+        ? vx + vy * (N + 1) + vt * (N + 1) ** 2
+        : ((Math.imul(vy, 2654435761) ^ Math.imul(vt, 805459861) ^ vx) >>> 0) & (T - 1);
+      let w = (c & 1 ? fx : 1 - fx) * ((c >> 1) & 1 ? fy : 1 - fy);
+      if (NT > 0) w *= c >> 2 ? ft : 1 - ft;
       for (let f = 0; f < F; f++) out[l * F + f] += w * table[row * F + f];
     }
   }

@@ -3,7 +3,7 @@ import { createNativeRenderer, nativeRenderFrame } from '../../../../src/codec/e
 import type { ModelConfig } from '../../../../src/codec/model/config.js';
 import { hashGrid } from '../../../../src/codec/model/config.js';
 import { renderFrame } from '../../../../src/codec/render/index.js';
-import { ensureNative, randomParams, tinyFourierConfig, tinyHashConfig } from './helpers.js';
+import { ensureNative, randomParams, tinyFourierConfig, tinyHashConfig, tinyTemporalConfig } from './helpers.js';
 
 const { skip } = ensureNative();
 
@@ -39,11 +39,20 @@ function mediumConfig(): ModelConfig {
   };
 }
 
+/** mediumConfig with every level over (x, y, τ): coarse ones dense, fine ones hashed. */
+function mediumTemporalConfig(): ModelConfig {
+  const config = mediumConfig();
+  if (config.encoding.otype === 'HashGrid') config.encoding.level_time_resolutions = [1, 1, 2, 2, 3, 3, 3, 3];
+  return config;
+}
+
 describe.skipIf(skip !== null)('nativeRenderFrame equals the reference decoder', () => {
   const cases: Array<[string, ModelConfig]> = [
     ['hash grid, two modulated layers', tinyHashConfig([1, 2])],
     ['Fourier features', tinyFourierConfig()],
     ['medium hash grid', mediumConfig()],
+    ['spatio-temporal hash grid', tinyTemporalConfig([1, 2])],
+    ['medium spatio-temporal hash grid', mediumTemporalConfig()],
   ];
   for (const [name, config] of cases) {
     it(`${name}: integer and fractional t, odd sizes, within 1e-5`, () => {
