@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { macsPerPixel, renderCost } from '../../player/src/render/cost.js';
-import { modelLayout, packParams } from '../../player/src/render/layout.js';
+import {
+  FRAME_UNIFORM_BYTES,
+  frameUniformData,
+  modelLayout,
+  packParams,
+} from '../../player/src/render/layout.js';
 import { GPU_MODEL_LIMITS, modelShader, unsupportedReason } from '../../player/src/render/wgsl.js';
 import { decodeChunkModel } from '../../src/codec/decoder/chunk-model.js';
-import { profileConfig } from '../../src/codec/model/config.js';
-import { encodePositions } from '../../src/codec/model/encoding.js';
+import { hashLevelRows, profileConfig } from '../../src/codec/model/config.js';
+import { encodePositions, frameTau } from '../../src/codec/model/encoding.js';
 import { frameWeights } from '../../src/codec/model/hypernet.js';
 import { prepareModel } from '../../src/codec/model/model.js';
 import { paramSpecs, tensorSize } from '../../src/codec/model/params.js';
+import { tinyHashConfig, tinyTemporalConfig } from '../codec/engine/native/helpers.js';
 import { FIXTURE_CONFIGS, fixtureVideo } from './fixture-video.js';
 
 const video = fixtureVideo();
@@ -161,6 +167,59 @@ describe('WGSL generation', () => {
     }
   });
 
+  it('blends 8 corners on spatio-temporal levels at the frame’s τ, and leaves static levels as they were', () => {
+    const config = tinyTemporalConfig(); // T = [2, 0, 3, 5]: level 0 dense, 1 static dense, 2 and 3 hashed
+    const layout = modelLayout(config);
+    const code = modelShader(config, layout).code;
+    const enc = config.encoding;
+    if (enc.otype !== 'HashGrid') throw new Error('hash grid expected');
+    // Tables sized by the spec's row count (dense spatio-temporal level 0: 4²·3 rows).
+    enc.level_resolutions.forEach((_, l) => {
+      expect(layout.params.sizes.get(`encoding.level${l}`)).toBe(hashLevelRows(enc, l) * 2);
+    });
+    expect(layout.params.sizes.get('encoding.level0')).toBe(48 * 2);
+    const level = (l: number) =>
+      code.slice(code.indexOf(`// level ${l}:`), code.indexOf(`// level ${l + 1}:`));
+    expect(level(0)).toMatch(/^\/\/ level 0: resolution 3, 2 time slices, dense, spatio-temporal/);
+    expect(level(0)).toContain('let pt = frame.tau * 2.0;');
+    expect(level(0)).toContain('clamp(floor(pt), 0.0, 1.0)');
+    // Dense: slice ct + 1 starts (N + 1)² rows after slice ct.
+    expect(level(0)).toContain('let s1 = (ct + 1u) * 16u;');
+    expect(level(1)).toMatch(/^\/\/ level 1: resolution 5, dense\n/);
+    expect(level(1)).not.toContain('frame.tau');
+    expect(level(2)).toMatch(/^\/\/ level 2: resolution 9, 3 time slices, hashed, spatio-temporal/);
+    expect(level(2)).toContain('let ht1 = (ct + 1u) * 805459861u;');
+    expect(level(2)).toContain('let i11_1 = (hy1 ^ ht1 ^ (cx + 1u)) & 63u;');
+    expect(level(3)).toContain('let pt = frame.tau * 5.0;');
+    // 8 table reads per feature on the three spatio-temporal levels, 4 on the static one.
+    expect(code.match(/params\[\d+u \+ i\d\d_[01] \* 2u \+ k\]/g)).toHaveLength(3 * 8);
+    expect(code.match(/params\[\d+u \+ i\d\d \* 2u \+ k\]/g)).toHaveLength(4);
+    // Static models never read τ (their shader is the 2-D one).
+    for (const c of [...FIXTURE_CONFIGS, tinyHashConfig()]) {
+      const s = modelShader(c, modelLayout(c)).code;
+      expect(s).not.toContain('frame.tau');
+      expect(s).not.toContain('805459861u');
+    }
+    // The uniform struct is what frameUniformData packs: 6 u32, then β and τ.
+    expect(code).toMatch(
+      /struct FrameUniforms \{\s*width: u32,\s*height: u32,\s*grid_w: u32,\s*grid_h: u32,\s*t0: u32,\s*t1: u32,\s*beta: f32,(\s*\/\/[^\n]*)*\s*tau: f32,\s*\}/,
+    );
+  });
+
+  it('packs each frame’s uniforms with τ = (t + 0.5) / frames, fractional times included', () => {
+    const read = (t: number, frames: number) => {
+      const data = frameUniformData({ width: 40, height: 30, gridW: 20, gridH: 15, t, frames });
+      expect(data.byteLength).toBe(FRAME_UNIFORM_BYTES);
+      return { u: Array.from(new Uint32Array(data, 0, 6)), f: Array.from(new Float32Array(data, 24, 2)) };
+    };
+    expect(read(3, 8)).toEqual({ u: [40, 30, 20, 15, 3, 4], f: [0, Math.fround(3.5 / 8)] });
+    expect(read(2.25, 5)).toEqual({ u: [40, 30, 20, 15, 2, 3], f: [0.25, Math.fround(2.75 / 5)] });
+    // Last row: t1 stays on it; τ of the last frame.
+    expect(read(4, 5)).toEqual({ u: [40, 30, 20, 15, 4, 4], f: [0, Math.fround(4.5 / 5)] });
+    expect(read(0, 1)).toEqual({ u: [40, 30, 20, 15, 0, 0], f: [0, 0.5] });
+    for (const t of [0, 0.5, 1.75, 6.5, 7]) expect(read(t, 8).f[1]).toBe(Math.fround(frameTau(t, 8)));
+  });
+
   it('refuses models wider than the renderer supports, naming the limit', () => {
     const wide = {
       ...FIXTURE_CONFIGS[0],
@@ -181,6 +240,9 @@ describe('render cost', () => {
     // z, hypernetwork 64→64→12·128, mask P·Q (64·64·12) and W_t (64·64).
     expect(c.perFrame).toBe(64 + 64 * 64 + 64 * 1536 + 64 * 64 * 12 + 64 * 64);
     expect(macsPerPixel(m, 1920, 1080)).toBeCloseTo(96 + 9920 + c.perFrame / (1920 * 1080), 9);
+    // Spatio-temporal levels blend 8 corners: T = [2, 0, 3, 5], 2 features → (3·8 + 4)·2.
+    expect(renderCost(tinyTemporalConfig()).encodingPerPixel).toBe((3 * 8 + 4) * 2);
+    expect(renderCost(tinyHashConfig()).encodingPerPixel).toBe(4 * 4 * 2);
     const patch = renderCost(FIXTURE_CONFIGS[2]);
     expect(patch.convPerPixel).toBe(3 * 9 * 4);
     expect(patch.mlpPerPixel).toBe((6 * 16 + 16 * 16 + 4 * 16) / 4);

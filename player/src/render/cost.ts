@@ -3,10 +3,13 @@
  * MLP, or for patch models the centroid MLP shared by p² pixels plus the conv), and per frame (latent
  * interpolation, hypernetworks and the P·Q mask with the W_t product), which is amortized over the frame's pixels.
  */
-import { baseLayerShapes, type ModelConfig } from '../../../src/codec/model/config.js';
+import { baseLayerShapes, levelTimeResolution, type ModelConfig } from '../../../src/codec/model/config.js';
 
 export interface RenderCost {
-  /** Per pixel: encoding (bilinear corners, or sin/cos counted as one each) and base network. */
+  /**
+   * Per pixel: encoding (4 bilinear corners per static hash-grid level, 8 per spatio-temporal one; or sin/cos
+   * counted as one each) and base network.
+   */
   encodingPerPixel: number;
   mlpPerPixel: number;
   /** Patch models: the 3×3 conv per pixel (3 output channels × 9 taps × C). */
@@ -18,8 +21,12 @@ export interface RenderCost {
 export function renderCost(config: ModelConfig): RenderCost {
   const shapes = baseLayerShapes(config);
   const enc = config.encoding;
-  const encoding =
-    enc.otype === 'HashGrid' ? enc.n_levels * 4 * enc.n_features_per_level : 4 * enc.n_frequencies;
+  let encoding = 0;
+  if (enc.otype === 'HashGrid') {
+    // Bilinear (4 corners) on static levels, trilinear (8) on spatio-temporal ones (spec §4.3.3).
+    for (let l = 0; l < enc.n_levels; l++)
+      encoding += (levelTimeResolution(enc, l) > 0 ? 8 : 4) * enc.n_features_per_level;
+  } else encoding = 4 * enc.n_frequencies;
   const mlp = shapes.reduce((n, [out, inp]) => n + out * inp, 0);
   const D = config.latent.dim;
   let perFrame = D;

@@ -5,7 +5,13 @@
 import type { ModelConfig } from '../../../src/codec/model/config.js';
 import { ErrorDetails, ErrorTypes, PlayerError } from '../core/errors.js';
 import type { DecodedChunk } from '../decode/types.js';
-import { type ModelLayout, modelLayout, packParams } from './layout.js';
+import {
+  FRAME_UNIFORM_BYTES,
+  frameUniformData,
+  type ModelLayout,
+  modelLayout,
+  packParams,
+} from './layout.js';
 import { type ModelShader, modelShader, unsupportedReason, WORKGROUP_2D } from './wgsl.js';
 
 export const FRAME_FORMAT: GPUTextureFormat = 'rgba16float';
@@ -138,7 +144,7 @@ export class GpuModel {
       usage: GPUBufferUsage.STORAGE,
     });
     this.uniforms = device.createBuffer({
-      size: 32,
+      size: FRAME_UNIFORM_BYTES,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
     this.features = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
@@ -201,19 +207,23 @@ export class GpuModel {
   }
 
   /**
-   * Records the frame at local time `t` into `surface`: the per-frame passes (latent, hypernetworks,
-   * modulation), then the pixel pass(es). The uniforms are written now, so submit before the next `encode`.
+   * Records the frame at local time `t` (fractional for interpolated frames; it also sets τ of spatio-temporal
+   * hash-grid levels) into `surface`: the per-frame passes (latent, hypernetworks, modulation), then the pixel
+   * pass(es). The uniforms are written now, so submit before the next `encode`.
    */
   encode(encoder: GPUCommandEncoder, t: number, surface: FrameSurface): void {
     if (this.destroyed) throw new Error(`model ${this.key} was released`);
     if (!(t >= 0 && t <= this.frameCount - 1))
       throw new RangeError(`frame time ${t} is outside chunk ${this.key}`);
-    const t0 = Math.floor(t);
-    const t1 = Math.min(t0 + 1, this.frameCount - 1);
     const { gw, gh } = this.gridOf(surface);
-    const u = new ArrayBuffer(32);
-    new Uint32Array(u, 0, 6).set([surface.width, surface.height, gw, gh, t0, t1]);
-    new Float32Array(u, 24, 1)[0] = t - t0;
+    const u = frameUniformData({
+      width: surface.width,
+      height: surface.height,
+      gridW: gw,
+      gridH: gh,
+      t,
+      frames: this.frameCount,
+    });
     this.device.queue.writeBuffer(this.uniforms, 0, u);
     const group = this.bindGroup(surface);
     const pass = encoder.beginComputePass({ label: `frame ${this.key} t=${t}` });

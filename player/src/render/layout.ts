@@ -4,6 +4,7 @@
  * P/Q outputs and the modulated weights W_t). Offsets are in f32 elements and baked into the shaders.
  */
 import { baseLayerShapes, encodingOutputDim, type ModelConfig } from '../../../src/codec/model/config.js';
+import { frameTau } from '../../../src/codec/model/encoding.js';
 import { paramSpecs, tensorSize } from '../../../src/codec/model/params.js';
 import type { DecodedParam } from '../decode/types.js';
 
@@ -147,4 +148,34 @@ export function packParams(layout: ParamLayout, params: readonly DecodedParam[])
   for (const name of layout.offsets.keys())
     if (!seen.has(name)) throw new RangeError(`parameter '${name}' is missing`);
   return out;
+}
+
+/** Bytes of the `FrameUniforms` struct of the generated WGSL. */
+export const FRAME_UNIFORM_BYTES = 32;
+
+export interface FrameUniformInput {
+  width: number;
+  height: number;
+  /** Patch models: the centroid grid (0 otherwise). */
+  gridW: number;
+  gridH: number;
+  /** Local frame time in latent rows (fractional for interpolated frames), in [0, frames − 1]. */
+  t: number;
+  /** Latent rows of the model. */
+  frames: number;
+}
+
+/**
+ * The `FrameUniforms` of one frame, as the WGSL struct lays them out: width, height, grid_w, grid_h, t0, t1
+ * (u32), β = t − t0 and τ = (clamp(t, 0, frames − 1) + 0.5) / frames (f32, the spatio-temporal grid's time).
+ */
+export function frameUniformData(input: FrameUniformInput): ArrayBuffer {
+  const t0 = Math.floor(input.t);
+  const t1 = Math.min(t0 + 1, input.frames - 1);
+  const data = new ArrayBuffer(FRAME_UNIFORM_BYTES);
+  new Uint32Array(data, 0, 6).set([input.width, input.height, input.gridW, input.gridH, t0, t1]);
+  const floats = new Float32Array(data, 24, 2);
+  floats[0] = input.t - t0;
+  floats[1] = frameTau(input.t, input.frames);
+  return data;
 }

@@ -5,13 +5,18 @@
  *   hyper_m_j      hypernetwork layer j of modulated layer m: tanh(W·h + b), linear last       (§4.3.4)
  *   modulate_m     W_t = sigmoid(P·Q) ∘ W                                                     (§4.3.4)
  *   pixels         per pixel: coordinates → encoding → base MLP → clamp → texture          (§4.3.2–4.3.6)
+ * Spatio-temporal hash-grid levels read the frame's τ from the uniforms (8 corners instead of 4, §4.3.3).
  * and for patch models, instead of `pixels`:
  *   centroids      base MLP at each patch centroid → feature map                              (§4.3.7)
  *   patch_pixels   3×3 conv + pixel shuffle → clamp → texture                                 (§4.3.7)
  * Everything is f32; the reference decoder accumulates in f64, hence a PSNR bound and not bit equality.
  */
-import type { HashGridEncodingConfig, ModelConfig } from '../../../src/codec/model/config.js';
-import { isDenseLevel } from '../../../src/codec/model/encoding.js';
+import {
+  type HashGridEncodingConfig,
+  levelTimeResolution,
+  type ModelConfig,
+} from '../../../src/codec/model/config.js';
+import { HASH_PRIME_T, HASH_PRIME_Y, isDenseLevel } from '../../../src/codec/model/encoding.js';
 import type { BaseLayerLayout, ModelLayout } from './layout.js';
 
 export const WORKGROUP_1D = 64;
@@ -65,7 +70,9 @@ struct FrameUniforms {
   t0: u32,
   t1: u32,
   beta: f32,
-  pad: u32,
+  // Normalised frame time τ = (clamp(t, 0, frames − 1) + 0.5) / frames of spatio-temporal hash-grid levels
+  // (§4.3.3); static models never read it.
+  tau: f32,
 }
 
 @group(0) @binding(0) var<storage, read> params: array<f32>;
@@ -160,21 +167,8 @@ function hashGridCode(enc: HashGridEncodingConfig, tableOffsets: number[]): stri
     const res = enc.level_resolutions[l];
     const dense = isDenseLevel(enc, l);
     const T = tableOffsets[l];
-    const corners = dense
-      ? `
-    let i00 = cx + cy * ${u(res + 1)};
-    let i10 = i00 + 1u;
-    let i01 = i00 + ${u(res + 1)};
-    let i11 = i01 + 1u;`
-      : `
-    let hy0 = cy * 2654435761u;
-    let hy1 = (cy + 1u) * 2654435761u;
-    let i00 = (hy0 ^ cx) & ${u(mask)};
-    let i10 = (hy0 ^ (cx + 1u)) & ${u(mask)};
-    let i01 = (hy1 ^ cx) & ${u(mask)};
-    let i11 = (hy1 ^ (cx + 1u)) & ${u(mask)};`;
-    code += `
-  { // level ${l}: resolution ${res}, ${dense ? 'dense' : 'hashed'}
+    const NT = levelTimeResolution(enc, l);
+    const head = `
     let px = x * ${f(res)};
     let py = y * ${f(res)};
     let cxf = clamp(floor(px), 0.0, ${f(res - 1)});
@@ -182,7 +176,24 @@ function hashGridCode(enc: HashGridEncodingConfig, tableOffsets: number[]): stri
     let fx = px - cxf;
     let fy = py - cyf;
     let cx = u32(cxf);
-    let cy = u32(cyf);${corners}
+    let cy = u32(cyf);`;
+    if (NT === 0) {
+      // Static level: 4 corners, instant-NGP's 2-D hash.
+      const corners = dense
+        ? `
+    let i00 = cx + cy * ${u(res + 1)};
+    let i10 = i00 + 1u;
+    let i01 = i00 + ${u(res + 1)};
+    let i11 = i01 + 1u;`
+        : `
+    let hy0 = cy * ${u(HASH_PRIME_Y)};
+    let hy1 = (cy + 1u) * ${u(HASH_PRIME_Y)};
+    let i00 = (hy0 ^ cx) & ${u(mask)};
+    let i10 = (hy0 ^ (cx + 1u)) & ${u(mask)};
+    let i01 = (hy1 ^ cx) & ${u(mask)};
+    let i11 = (hy1 ^ (cx + 1u)) & ${u(mask)};`;
+      code += `
+  { // level ${l}: resolution ${res}, ${dense ? 'dense' : 'hashed'}${head}${corners}
     let w00 = (1.0 - fx) * (1.0 - fy);
     let w10 = fx * (1.0 - fy);
     let w01 = (1.0 - fx) * fy;
@@ -190,6 +201,55 @@ function hashGridCode(enc: HashGridEncodingConfig, tableOffsets: number[]): stri
     for (var k = 0u; k < ${u(F)}; k++) {
       act_a[${u(l * F)} + k] = w00 * params[${u(T)} + i00 * ${u(F)} + k] + w10 * params[${u(T)} + i10 * ${u(F)} + k]
         + w01 * params[${u(T)} + i01 * ${u(F)} + k] + w11 * params[${u(T)} + i11 * ${u(F)} + k];
+    }
+  }`;
+      continue;
+    }
+    // Spatio-temporal level: the 4 spatial corners on time slices ct (weight × (1 − ft)) and ct + 1 (× ft).
+    const slice = dense
+      ? (s: string) => `
+    let s${s} = ${s === '0' ? 'ct' : '(ct + 1u)'} * ${u((res + 1) * (res + 1))};
+    let i00_${s} = cx + cy * ${u(res + 1)} + s${s};
+    let i10_${s} = i00_${s} + 1u;
+    let i01_${s} = i00_${s} + ${u(res + 1)};
+    let i11_${s} = i01_${s} + 1u;`
+      : (s: string) => `
+    let ht${s} = ${s === '0' ? 'ct' : '(ct + 1u)'} * ${u(HASH_PRIME_T)};
+    let i00_${s} = (hy0 ^ ht${s} ^ cx) & ${u(mask)};
+    let i10_${s} = (hy0 ^ ht${s} ^ (cx + 1u)) & ${u(mask)};
+    let i01_${s} = (hy1 ^ ht${s} ^ cx) & ${u(mask)};
+    let i11_${s} = (hy1 ^ ht${s} ^ (cx + 1u)) & ${u(mask)};`;
+    const hy = dense
+      ? ''
+      : `
+    let hy0 = cy * ${u(HASH_PRIME_Y)};
+    let hy1 = (cy + 1u) * ${u(HASH_PRIME_Y)};`;
+    const row = (i: string) => `params[${u(T)} + ${i} * ${u(F)} + k]`;
+    code += `
+  { // level ${l}: resolution ${res}, ${NT} time slices, ${dense ? 'dense' : 'hashed'}, spatio-temporal${head}
+    let pt = frame.tau * ${f(NT)};
+    let ctf = clamp(floor(pt), 0.0, ${f(NT - 1)});
+    let ft = pt - ctf;
+    let ct = u32(ctf);${hy}${slice('0')}${slice('1')}
+    let w00 = (1.0 - fx) * (1.0 - fy);
+    let w10 = fx * (1.0 - fy);
+    let w01 = (1.0 - fx) * fy;
+    let w11 = fx * fy;
+    let wt0 = 1.0 - ft;
+    let a00_0 = w00 * wt0;
+    let a10_0 = w10 * wt0;
+    let a01_0 = w01 * wt0;
+    let a11_0 = w11 * wt0;
+    let a00_1 = w00 * ft;
+    let a10_1 = w10 * ft;
+    let a01_1 = w01 * ft;
+    let a11_1 = w11 * ft;
+    for (var k = 0u; k < ${u(F)}; k++) {
+      let v0 = a00_0 * ${row('i00_0')} + a10_0 * ${row('i10_0')}
+        + a01_0 * ${row('i01_0')} + a11_0 * ${row('i11_0')};
+      let v1 = a00_1 * ${row('i00_1')} + a10_1 * ${row('i10_1')}
+        + a01_1 * ${row('i01_1')} + a11_1 * ${row('i11_1')};
+      act_a[${u(l * F)} + k] = v0 + v1;
     }
   }`;
   }

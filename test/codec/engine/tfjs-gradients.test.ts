@@ -3,7 +3,9 @@
  * The loss is float32, so steps are 2^-7 (exact in float32 around values of order 1) and each quotient divides by
  * the step actually realised in float32; checked entries are the largest-gradient ones of each group (where a
  * relative error means something), a spread sample of the others, and the directional derivative along the whole
- * group's gradient.
+ * group's gradient. Spatio-temporal hash grids are also checked against an independent float64 oracle of the loss
+ * (loss64 from native/helpers.ts), on every parameter entry, so a gradient that misses the second time slice
+ * cannot hide among the checked entries.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TfjsEngine } from '../../../src/codec/engine/tfjs/index.js';
@@ -16,7 +18,16 @@ import {
   type ParamSet,
   paramSpecs,
 } from '../../../src/codec/model/params.js';
+import { createRng } from '../../../src/codec/util/random.js';
 import { livelyParams, randomBatch, tinyHashConfig, tinyPatchConfig } from './fixtures.js';
+import {
+  gradientErrors,
+  loss64,
+  randomBatch as oracleBatch,
+  randomParams,
+  tinyTemporalConfig,
+  toParams64,
+} from './native/helpers.js';
 
 const STEP = 2 ** -7;
 const engines: TfjsEngine[] = [];
@@ -136,6 +147,16 @@ describe('tfjs engine gradients vs central finite differences', () => {
     });
   }
 
+  for (const hashMode of ['host', 'graph'] as const) {
+    it(`spatio-temporal hash grid (dense + hashed 3-D levels beside a static one), ${hashMode} lookup`, async () => {
+      const config = tinyTemporalConfig();
+      const engine = await makeEngine(config, 3, hashMode);
+      const batch = randomBatch(config, [2, 0, 1], 6, 14);
+      const report = await checkGroups(engine, config, 3, batch);
+      expectAllGroups(report, ['latents', 'encoding', 'base', 'hyper']);
+    });
+  }
+
   it('Fourier patch model (3×3 conv head, linear hypernetwork)', async () => {
     const config = tinyPatchConfig();
     const engine = await makeEngine(config, 3, 'host');
@@ -160,4 +181,31 @@ describe('tfjs engine gradients vs central finite differences', () => {
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 6);
     expect(a.slice(0, 5).every((g) => g === 0)).toBe(true); // frame 0 was not in the batch
   });
+});
+
+describe('tfjs engine gradients vs float64 central differences of the spec loss', () => {
+  for (const hashMode of ['host', 'graph'] as const) {
+    it(`spatio-temporal hash grid, every entry of every tensor, ${hashMode} lookup`, async () => {
+      const config = tinyTemporalConfig();
+      const frames = 3;
+      const params = randomParams(config, frames, 31);
+      // Every latent row (so τ covers each time cell of the T = 2, 3, 5 levels); row 1 twice.
+      const batch = oracleBatch(createRng(32), [2, 1, 0, 1], 40);
+      const engine = await tfjsEngineFactory({ backends: ['wasm', 'cpu'], hashMode }).create({
+        config,
+        frames,
+        params,
+      });
+      engines.push(engine);
+      const { loss, grads } = await engine.gradients(batch);
+      const ref = loss64(config, toParams64(params), batch);
+      expect(Math.abs(loss - ref) / ref).toBeLessThan(1e-5);
+      const errors = gradientErrors(config, params, grads, batch, Number.POSITIVE_INFINITY);
+      expect([...errors.keys()].sort()).toEqual(['base', 'encoding', 'hyper', 'latents']);
+      for (const [group, e] of errors) {
+        expect(e.norm, `${group} gradient is all zero`).toBeGreaterThan(0);
+        expect(e.rel, `${group}: relative error ${e.rel} over ${e.checked} entries`).toBeLessThan(1e-3);
+      }
+    });
+  }
 });

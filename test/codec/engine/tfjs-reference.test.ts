@@ -1,6 +1,7 @@
 /**
  * The tfjs forward pass against the reference decoder (src/codec/render, spec §4.3): same parameters, same frame
- * time, same output size → the same pixels within 1e-4, at the size trained on, at 2x, at 0.5x and between frames.
+ * time, same output size → the same pixels within 1e-4, at the size trained on, at 2x, at 0.5x and between frames;
+ * for spatio-temporal hash grids also at both ends of the clip and at times inside every time cell.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { type TfjsEngine, tfjsEngineFactory } from '../../../src/codec/engine/tfjs/index.js';
@@ -9,6 +10,15 @@ import { hashGrid } from '../../../src/codec/model/config.js';
 import { renderFrame } from '../../../src/codec/render/index.js';
 import { livelyParams, randomBatch, tinyHashConfig, tinyPatchConfig } from './fixtures.js';
 
+/** Levels 4, 9, 24 (log2 7): 3-D dense (5²·3 ≤ 128), 3-D hashed (10²·2 > 128), static hashed. */
+function temporalConfig(): ModelConfig {
+  const config = tinyHashConfig();
+  const enc = hashGrid(3, 2, 7, 4, 24);
+  enc.level_time_resolutions = [2, 1, 0];
+  config.encoding = enc;
+  return config;
+}
+
 const FRAMES = 3;
 const engines: TfjsEngine[] = [];
 afterAll(() => {
@@ -16,11 +26,11 @@ afterAll(() => {
 });
 
 /** A model after a few Adam steps, so the comparison is not of freshly initialised weights only. */
-async function trainedEngine(config: ModelConfig, tile?: { width: number; height: number }) {
+async function trainedEngine(config: ModelConfig, tile?: { width: number; height: number }, seed = 3) {
   const engine = await tfjsEngineFactory({ backends: ['wasm', 'cpu'] }).create({
     config,
     frames: FRAMES,
-    params: livelyParams(config, FRAMES, 3),
+    params: livelyParams(config, FRAMES, seed),
   });
   engines.push(engine);
   const rates = { latents: 1e-2, encoding: 1e-2, base: 1e-2, hyper: 1e-2, patch: 1e-2 };
@@ -68,23 +78,43 @@ describe('tfjs forward pass equals the reference decoder', () => {
       expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
   });
 
+  it('spatio-temporal hash grid (dense and hashed 3-D levels beside a static one)', async () => {
+    const engine = await trainedEngine(temporalConfig(), undefined, 6); // seed 6: ~99 % of values unclamped
+    const cases: Array<[string, number, number, number]> = [
+      ...CASES,
+      ['t = 0', 0, 24, 16],
+      ['t = 2 (last frame)', 2, 24, 16],
+      ['fractional t = 0.2 (below the first slice centre)', 0.2, 20, 12],
+      ['fractional t = 1.4', 1.4, 20, 12],
+      ['fractional t = 1.9999, 2x', 1.9999, 48, 32],
+    ];
+    for (const [what, t, w, h] of cases)
+      expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
+  });
+
   it('Fourier patch model (crop of a partial last patch included)', async () => {
     const engine = await trainedEngine(tinyPatchConfig(), { width: 4, height: 3 });
     for (const [what, t, w, h] of CASES)
       expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
   });
 
-  it('graph and host hash lookups render the same frame', async () => {
-    const config = tinyHashConfig();
-    const params = livelyParams(config, FRAMES, 5);
-    const make = (hashMode: 'graph' | 'host') =>
-      tfjsEngineFactory({ backends: ['wasm', 'cpu'], hashMode }).create({ config, frames: FRAMES, params });
-    const [graph, host] = [await make('graph'), await make('host')];
-    engines.push(graph, host);
-    const a = await graph.render(0.5, 20, 10);
-    const b = await host.render(0.5, 20, 10);
-    let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-    expect(worst).toBeLessThanOrEqual(1e-5);
-  });
+  for (const [name, config] of [
+    ['static', tinyHashConfig()],
+    ['spatio-temporal', temporalConfig()],
+  ] as const) {
+    it(`graph and host hash lookups render the same frame (${name} grid)`, async () => {
+      const params = livelyParams(config, FRAMES, 5);
+      const make = (hashMode: 'graph' | 'host') =>
+        tfjsEngineFactory({ backends: ['wasm', 'cpu'], hashMode }).create({ config, frames: FRAMES, params });
+      const [graph, host] = [await make('graph'), await make('host')];
+      engines.push(graph, host);
+      for (const t of [0.5, 1.25]) {
+        const a = await graph.render(t, 20, 10);
+        const b = await host.render(t, 20, 10);
+        let worst = 0;
+        for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        expect(worst).toBeLessThanOrEqual(1e-5);
+      }
+    });
+  }
 });

@@ -1,14 +1,17 @@
 /**
  * The coordinate-only half of the positional encodings (spec §4.3.3), computed in plain JS per batch.
- * Coordinates are data, not parameters, so hash-grid corner indices and bilinear weights (and Fourier features
- * entirely) need no gradient; only the table lookup runs inside the tfjs graph.
+ * Coordinates (and frame times) are data, not parameters, so hash-grid corner indices and interpolation weights
+ * (and Fourier features entirely) need no gradient; only the table lookup runs inside the tfjs graph.
  */
 import {
   encodingOutputDim,
   type FourierEncodingConfig,
   type HashGridEncodingConfig,
   hashLevelRows,
+  hashLevelVertices,
+  levelTimeResolution,
 } from '../../model/config.js';
+import { HASH_PRIME_T, HASH_PRIME_Y } from '../../model/encoding.js';
 
 /** First row of each level in the tables stacked level after level ([Σ rows_l, F]), plus the total. */
 export function hashLevelOffsets(enc: HashGridEncodingConfig): { offsets: number[]; totalRows: number } {
@@ -22,48 +25,118 @@ export function hashLevelOffsets(enc: HashGridEncodingConfig): { offsets: number
 }
 
 export interface HashGridCorners {
-  /** Row in the stacked table for sample n, level l, corner c (= dx + 2·dy) at [(n·L + l)·4 + c]. */
+  /** Corner slots per (sample, level): 4 (dx + 2·dy) when every level is static, 8 (dx + 2·dy + 4·dt) otherwise. */
+  corners: 4 | 8;
+  /** Row in the stacked table for sample n, level l, corner c at [(n·L + l)·corners + c]. */
   index: Int32Array;
-  /** Bilinear weight of the same corner. */
+  /**
+   * Interpolation weight of the same corner. On a static level of a spatio-temporal grid the slots c ≥ 4 repeat
+   * the rows of c − 4 with weight 0, so they add nothing forward or backward.
+   */
   weight: Float32Array;
 }
 
-/** `coords` holds (x, y) pairs; a Float64Array keeps render coordinates exactly as the spec computes them. */
+/**
+ * Normalised frame times τ (spec §4.3.3) for the samples of a batch: sample n has τ = `tau[floor(n / perGroup)]`
+ * (one τ per frame group, or one for all with `perGroup` = count). Only spatio-temporal levels read it.
+ */
+export interface SampleTimes {
+  tau: ArrayLike<number>;
+  perGroup: number;
+}
+
+/** Whether any hash-grid level is spatio-temporal (T_l > 0). */
+export function hasTemporalLevels(enc: HashGridEncodingConfig): boolean {
+  for (let l = 0; l < enc.n_levels; l++) if (levelTimeResolution(enc, l) > 0) return true;
+  return false;
+}
+
+/**
+ * `coords` holds (x, y) pairs; a Float64Array keeps render coordinates exactly as the spec computes them.
+ * `times` is required when the grid has a spatio-temporal level (static grids ignore it).
+ */
 export function hashGridCorners(
   enc: HashGridEncodingConfig,
   coords: ArrayLike<number>,
   count: number,
+  times?: SampleTimes,
 ): HashGridCorners {
   const levels = enc.n_levels;
-  const index = new Int32Array(count * levels * 4);
-  const weight = new Float32Array(count * levels * 4);
+  const temporal = hasTemporalLevels(enc);
+  if (temporal && !times) throw new Error('hashGridCorners: a spatio-temporal grid needs frame times');
+  const K = temporal ? 8 : 4;
+  const index = new Int32Array(count * levels * K);
+  const weight = new Float32Array(count * levels * K);
   const { offsets } = hashLevelOffsets(enc);
   const tableSize = 2 ** enc.log2_hashmap_size;
+  const mask = tableSize - 1;
   for (let l = 0; l < levels; l++) {
     const res = enc.level_resolutions[l];
     const stride = res + 1;
-    const dense = stride * stride <= tableSize;
+    const T = levelTimeResolution(enc, l);
+    const dense = hashLevelVertices(enc, l) <= tableSize;
     const offset = offsets[l];
+    if (T === 0) {
+      for (let n = 0; n < count; n++) {
+        const px = coords[2 * n] * res;
+        const py = coords[2 * n + 1] * res;
+        const cx = Math.min(Math.max(Math.floor(px), 0), res - 1);
+        const cy = Math.min(Math.max(Math.floor(py), 0), res - 1);
+        const fx = px - cx;
+        const fy = py - cy;
+        const base = (n * levels + l) * K;
+        for (let c = 0; c < 4; c++) {
+          const dx = c & 1;
+          const dy = c >> 1;
+          const vx = cx + dx;
+          const vy = cy + dy;
+          const row = dense ? vx + vy * stride : ((Math.imul(vy, HASH_PRIME_Y) ^ vx) >>> 0) & mask;
+          index[base + c] = offset + row;
+          weight[base + c] = (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy);
+          if (K === 8) index[base + c + 4] = offset + row; // weight stays 0
+        }
+      }
+      continue;
+    }
+    const { tau, perGroup } = times!;
+    let group = -1;
+    let ct = 0;
+    let wt0 = 1;
+    let wt1 = 0;
     for (let n = 0; n < count; n++) {
+      const g = Math.floor(n / perGroup);
+      if (g !== group) {
+        group = g;
+        const pt = tau[g] * T;
+        ct = Math.min(Math.max(Math.floor(pt), 0), T - 1);
+        const ft = pt - ct;
+        wt0 = Math.fround(1 - ft);
+        wt1 = Math.fround(ft);
+      }
       const px = coords[2 * n] * res;
       const py = coords[2 * n + 1] * res;
       const cx = Math.min(Math.max(Math.floor(px), 0), res - 1);
       const cy = Math.min(Math.max(Math.floor(py), 0), res - 1);
       const fx = px - cx;
       const fy = py - cy;
-      const base = (n * levels + l) * 4;
-      for (let c = 0; c < 4; c++) {
+      const base = (n * levels + l) * K;
+      for (let c = 0; c < 8; c++) {
         const dx = c & 1;
-        const dy = c >> 1;
+        const dy = (c >> 1) & 1;
+        const dt = c >> 2;
         const vx = cx + dx;
         const vy = cy + dy;
-        const row = dense ? vx + vy * stride : ((Math.imul(vy, 2654435761) ^ vx) >>> 0) & (tableSize - 1);
+        const vt = ct + dt;
+        const row = dense
+          ? vx + vy * stride + vt * stride * stride
+          : ((Math.imul(vy, HASH_PRIME_Y) ^ Math.imul(vt, HASH_PRIME_T) ^ vx) >>> 0) & mask;
         index[base + c] = offset + row;
-        weight[base + c] = (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy);
+        // float32 spatial weight times float32 time weight, as the reference decoder rounds them.
+        weight[base + c] = Math.fround((dx ? fx : 1 - fx) * (dy ? fy : 1 - fy)) * (dt ? wt1 : wt0);
       }
     }
   }
-  return { index, weight };
+  return { corners: K, index, weight };
 }
 
 /** [count, dim] Fourier features: [x, y] if include_input, then sin(ax), sin(ay), cos(ax), cos(ay) per octave. */

@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MAX_DIMENSION, type ModelConfig } from '../../model/config.js';
+import { frameTau } from '../../model/encoding.js';
 import type { ParamGroup, ParamSet } from '../../model/params.js';
 import {
   type AdamConfig,
@@ -186,7 +187,10 @@ export class TfjsEngine implements TrainEngine {
       forwardModel(this.config, this.tensors, {
         z: tf.tensor2d(z, [1, z.length]),
         perFrame: count,
-        encoding: encodingInput(this.config, coords, count, this.hashMode),
+        encoding: encodingInput(this.config, coords, count, this.hashMode, {
+          tau: [frameTau(t, this.frames)],
+          perGroup: count,
+        }),
         tile,
       }),
     );
@@ -281,7 +285,10 @@ export class TfjsEngine implements TrainEngine {
     const prediction = forwardModel(this.config, this.tensors, {
       z,
       perFrame: batch.pixelsPerFrame,
-      encoding: encodingInput(this.config, batch.coords, count, this.hashMode),
+      encoding: encodingInput(this.config, batch.coords, count, this.hashMode, {
+        tau: Array.from(batch.frameIndex, (row) => frameTau(row, this.frames)),
+        perGroup: batch.pixelsPerFrame,
+      }),
       tile:
         batch.tileWidth && batch.tileHeight
           ? { width: batch.tileWidth, height: batch.tileHeight }

@@ -1,6 +1,6 @@
 /**
  * The hash-grid lookup feature_l = Σ_corners w · table[index] (spec §4.3.3) as a differentiable tfjs op, in two
- * interchangeable implementations:
+ * interchangeable implementations (4 corner slots per level, or 8 when the grid has a spatio-temporal level):
  * - `graph`: gather + weighted sum in tfjs kernels, backward scatter-adds through scatterND. Keeps the data on
  *   the device, so it is the one for tfjs-node(-gpu).
  * - `host`: plain JS loops over the table's values, backward scatter-adds in JS. On tfjs-wasm the generic
@@ -26,8 +26,9 @@ export function hashEncode(table: tf.Tensor2D, lookup: HashLookup, mode: HashEnc
 
 function graphEncode(table: tf.Tensor2D, { corners, count, levels, features }: HashLookup): tf.Tensor2D {
   const rows = gatherRows(table, tf.tensor1d(corners.index, 'int32'));
-  const weight = tf.tensor(corners.weight, [count, levels, 4, 1], 'float32');
-  const weighted = tf.mul(tf.reshape(rows, [count, levels, 4, features]), weight);
+  const k = corners.corners;
+  const weight = tf.tensor(corners.weight, [count, levels, k, 1], 'float32');
+  const weighted = tf.mul(tf.reshape(rows, [count, levels, k, features]), weight);
   return tf.reshape(tf.sum(weighted, 2), [count, levels * features]);
 }
 
@@ -50,14 +51,14 @@ function hostEncode(table: tf.Tensor2D, lookup: HashLookup): tf.Tensor2D {
 }
 
 function hostLookup(table: Float32Array, { corners, count, levels, features }: HashLookup): Float32Array {
-  const { index, weight } = corners;
+  const { index, weight, corners: k } = corners;
   const out = new Float32Array(count * levels * features);
   for (let nl = 0; nl < count * levels; nl++) {
-    const base = nl * 4;
+    const base = nl * k;
     const o = nl * features;
     for (let f = 0; f < features; f++) {
       let s = 0;
-      for (let c = 0; c < 4; c++) s += weight[base + c] * table[index[base + c] * features + f];
+      for (let c = 0; c < k; c++) s += weight[base + c] * table[index[base + c] * features + f];
       out[o + f] = s;
     }
   }
@@ -69,13 +70,14 @@ function hostScatter(
   rows: number,
   { corners, count, levels, features }: HashLookup,
 ): Float32Array {
-  const { index, weight } = corners;
+  const { index, weight, corners: k } = corners;
   const grad = new Float32Array(rows * features);
   for (let nl = 0; nl < count * levels; nl++) {
-    const base = nl * 4;
+    const base = nl * k;
     const o = nl * features;
-    for (let c = 0; c < 4; c++) {
+    for (let c = 0; c < k; c++) {
       const w = weight[base + c];
+      if (k === 8 && w === 0) continue; // padding slots of static levels in a spatio-temporal grid
       const r = index[base + c] * features;
       for (let f = 0; f < features; f++) grad[r + f] += w * dy[o + f];
     }

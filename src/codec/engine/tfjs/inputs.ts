@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodingOutputDim, type ModelConfig } from '../../model/config.js';
 import type { PixelBatch } from '../types.js';
-import { fourierFeatures, hashGridCorners } from './encoding.js';
+import { fourierFeatures, hashGridCorners, type SampleTimes } from './encoding.js';
 import type { EncodingInput } from './forward.js';
 import type { HashEncodingMode } from './hash-encoding.js';
 
@@ -42,16 +42,20 @@ export function validateBatch(config: ModelConfig, frames: number, batch: PixelB
   }
 }
 
-/** Encoding inputs for `count` (x, y) pairs; the caller disposes the tensors (or runs inside tf.tidy). */
+/**
+ * Encoding inputs for `count` (x, y) pairs at normalised frame times `times` (read by spatio-temporal hash-grid
+ * levels only); the caller disposes the tensors (or runs inside tf.tidy).
+ */
 export function encodingInput(
   config: ModelConfig,
   coords: ArrayLike<number>,
   count: number,
   hashMode: HashEncodingMode,
+  times: SampleTimes,
 ): EncodingInput {
   const enc = config.encoding;
   if (enc.otype === 'HashGrid')
-    return { otype: 'HashGrid', corners: hashGridCorners(enc, coords, count), mode: hashMode };
+    return { otype: 'HashGrid', corners: hashGridCorners(enc, coords, count, times), mode: hashMode };
   return {
     otype: 'Fourier',
     features: tf.tensor2d(fourierFeatures(enc, coords, count), [count, encodingOutputDim(enc)], 'float32'),

@@ -1,0 +1,135 @@
+/**
+ * The player's WebGPU renderer (player/src/render) in headless Chromium (SwiftShader here), driven directly
+ * with tiny models and compared with the reference renderer (src/codec/render) at the e2e test's bound
+ * (PSNR ≥ 45 dB): spatio-temporal hash-grid levels (spec §4.3.3; dense and hashed, beside a static level) at
+ * integer and fractional frame times, with a patch head too, and a static hash grid as a control. Fails with a
+ * clear message when Chromium or WebGPU is missing. A few dozen pixels per frame keep the software adapter quick.
+ */
+import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { levelTimeResolution, type ModelConfig } from '../../src/codec/model/config.js';
+import { isDenseLevel } from '../../src/codec/model/encoding.js';
+import { paramSpecs } from '../../src/codec/model/params.js';
+import { createRenderer } from '../../src/codec/render/renderer.js';
+import { randomParams, tinyHashConfig, tinyTemporalConfig } from '../codec/engine/native/helpers.js';
+import type { GpuRenderRequest, GpuRenderResult } from './gpu-render-page.js';
+import { type Browser, launchChromium, psnr } from './harness.js';
+
+const ORIGIN = 'http://localhost'; // a secure context, which WebGPU needs; served through page.route
+const FRAMES = 5;
+const WIDTH = 8;
+const HEIGHT = 6;
+
+/** Renders `times` of a random model with both renderers. */
+async function renderBoth(page: Page, config: ModelConfig, seed: number, times: number[]) {
+  const params = randomParams(config, FRAMES, seed);
+  // Mid-grey output bias, so the picture is not mostly clamped to 0 or 1.
+  const outBias = config.patch ? 'patch.conv.bias' : `base.${config.base.n_hidden_layers}.bias`;
+  params.get(outBias)!.data.fill(0.5);
+  const request: GpuRenderRequest = {
+    config,
+    frames: FRAMES,
+    params: paramSpecs(config, FRAMES)
+      .filter((s) => s.name !== 'latents')
+      .map((s) => ({ name: s.name, shape: s.shape, data: Array.from(params.get(s.name)!.data) })),
+    latents: Array.from(params.get('latents')!.data),
+    times,
+    width: WIDTH,
+    height: HEIGHT,
+  };
+  const gpu: GpuRenderResult = await page.evaluate((r) => window.lirnGpuRender!(r), request);
+  const reference = createRenderer({ config, params });
+  return { gpu, reference: times.map((t) => reference.renderFrame(t, WIDTH, HEIGHT)) };
+}
+
+describe('WebGPU renderer vs the reference renderer (Chromium + WebGPU)', () => {
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const bundle = await build({
+      entryPoints: [new URL('./gpu-render-page.ts', import.meta.url).pathname],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: ['chrome113'],
+      write: false,
+      logLevel: 'warning',
+    });
+    const script = bundle.outputFiles[0].text;
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    await page.route(`${ORIGIN}/**`, (route) => {
+      const js = route.request().url().endsWith('.js');
+      return route.fulfill({
+        status: 200,
+        contentType: js ? 'text/javascript' : 'text/html',
+        body: js ? script : '<!doctype html><script type="module" src="/gpu-render.js"></script>',
+      });
+    });
+    await page.goto(`${ORIGIN}/index.html`);
+    await page.waitForFunction(() => typeof window.lirnGpuRender === 'function', null, { timeout: 20_000 });
+    const adapter = await page.evaluate(async () => {
+      const a = await navigator.gpu?.requestAdapter();
+      return a ? `${a.info.vendor} ${a.info.architecture}` : null;
+    });
+    if (!adapter)
+      throw new Error(
+        'WebGPU is unavailable in this headless Chromium (navigator.gpu.requestAdapter() gave no adapter)',
+      );
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const cases: Array<[what: string, config: () => ModelConfig, times: number[]]> = [
+    // τ = (t + 0.5)/5: 0.3, 0.5, 0.7, 0.9 — slices inside, at a boundary (τ·2 = 1) and in the last cell.
+    ['spatio-temporal hash grid (dense and hashed levels)', () => tinyTemporalConfig(), [1, 2, 3.25, 1.5, 4]],
+    [
+      'spatio-temporal hash grid with a patch head',
+      () => ({ ...tinyTemporalConfig([1]), patch: { size: 2, channels: 3 } }),
+      [0, 2.75],
+    ],
+    ['static hash grid (control)', () => tinyHashConfig(), [1, 2.5]],
+  ];
+
+  for (const [what, makeConfig, times] of cases) {
+    it(`draws what the reference renderer draws (PSNR ≥ 45 dB): ${what}`, async () => {
+      const config = makeConfig();
+      const enc = config.encoding;
+      if (enc.otype !== 'HashGrid') throw new Error('hash grid expected');
+      if (what.startsWith('spatio-temporal')) {
+        // The model covers both kinds of spatio-temporal level and a static one.
+        const levels = enc.level_resolutions.map((_, l) => [
+          levelTimeResolution(enc, l) > 0,
+          isDenseLevel(enc, l),
+        ]);
+        expect(levels).toContainEqual([true, true]);
+        expect(levels).toContainEqual([true, false]);
+        expect(levels).toContainEqual([false, true]);
+      }
+      const { gpu, reference } = await renderBoth(page, config, 11, times);
+      expect(gpu.errors).toEqual([]);
+      expect(gpu.frames).toHaveLength(times.length);
+      const report: string[] = [];
+      times.forEach((t, k) => {
+        const ref = reference[k];
+        // Not a degenerate (clamped) picture: most values lie strictly inside (0, 1).
+        const inside = ref.filter((v) => v > 0 && v < 1).length;
+        expect(inside, `t=${t}`).toBeGreaterThan(ref.length / 2);
+        const db = psnr(gpu.frames[k], ref);
+        report.push(`t=${t}: ${db.toFixed(1)} dB`);
+        expect(db, `${what}, t=${t} (${report.join(', ')})`).toBeGreaterThanOrEqual(45);
+      });
+      console.log(`GPU vs reference, ${what}: ${report.join(', ')}`);
+      expect(problems).toEqual([]);
+    }, 60_000);
+  }
+});
