@@ -10,6 +10,7 @@ import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
 import { StreamDecoder } from '../src/codec/decoder/stream-decoder.js';
 import { packChunk } from '../src/codec/encoder/pack.js';
 import { uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
+import { DEFAULT_ADAM, type EngineFactory } from '../src/codec/engine/types.js';
 import { PsnrMeter } from '../src/codec/metrics/index.js';
 import { type ModelConfig, profileConfig } from '../src/codec/model/config.js';
 import { parameterCount } from '../src/codec/model/params.js';
@@ -26,6 +27,9 @@ const { values } = parseArgs({
     iterations: { type: 'string', default: '3000' },
     every: { type: 'string', default: '1000' },
     bits: { type: 'string' },
+    eps: { type: 'string' },
+    frames: { type: 'string' },
+    beta2: { type: 'string' },
   },
 });
 
@@ -62,10 +66,12 @@ const variants: Record<string, Variant> = {
   'S-T1-15-h15': temporal('S', 1, 15, 0, 15),
 };
 
-const clip = await loadClip(values.clip as ClipName, { log: (l) => process.stderr.write(`${l}\n`) });
+const loaded = await loadClip(values.clip as ClipName, { log: (l) => process.stderr.write(`${l}\n`) });
+const clip = values.frames ? { ...loaded, frames: loaded.frames.slice(0, Number(values.frames)) } : loaded;
 const { width, height } = clip;
 const frames = clip.frames.length;
-const evalFrames = Array.from({ length: Math.ceil(frames / 8) }, (_, i) => i * 8);
+const evalStride = Math.min(8, frames);
+const evalFrames = Array.from({ length: Math.ceil(frames / evalStride) }, (_, i) => i * evalStride);
 const renderer = chooseRenderer('auto');
 
 function measure(config: ModelConfig, params: Parameters<typeof packChunk>[1]) {
@@ -94,7 +100,17 @@ for (const name of values.variants!.split(',')) {
   const make = variants[name];
   if (!make) throw new Error(`unknown variant '${name}' (have ${Object.keys(variants).join(', ')})`);
   const config = make(width, height, frames);
-  const engine = await chooseTrainEngine('native', config);
+  const chosen = await chooseTrainEngine('native', config);
+  const adam = {
+    ...DEFAULT_ADAM,
+    ...(values.eps ? { epsilon: Number(values.eps) } : {}),
+    ...(values.beta2 ? { beta2: Number(values.beta2) } : {}),
+  };
+  const engine: EngineFactory = {
+    name: chosen.name,
+    available: () => chosen.available(),
+    create: (o) => chosen.create({ ...o, adam }),
+  };
   let trainMs = 0;
   let mark = performance.now();
   await train({

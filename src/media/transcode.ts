@@ -18,6 +18,7 @@ import {
   type FrameSource,
 } from '../codec/segmenter/encode.js';
 import { openFileStore } from '../codec/segmenter/file-store.js';
+import { typicalChunkFrames } from '../codec/segmenter/plan.js';
 import { readLirnFile, writeLirnFile } from '../container/index.js';
 import type { LirnFile } from '../container/lirn-file.js';
 import { type EncodePixelFormat, encodeVideo, type VideoCodec } from './encode.js';
@@ -28,7 +29,8 @@ import type { DecodeOptions, Rational } from './types.js';
 export interface FileEncodeOptions {
   input: string;
   output: string;
-  config: (width: number, height: number) => ModelConfig;
+  /** The model for a source of this size whose chunks are about `chunkFrames` frames long. */
+  config: (width: number, height: number, chunkFrames: number) => ModelConfig;
   decode?: DecodeOptions;
   iterations: number;
   warmIterations?: number;
@@ -67,7 +69,13 @@ function runFingerprint(parts: unknown): string {
 export async function encodeFileToLirn(o: FileEncodeOptions): Promise<FileEncodeResult> {
   const source = await openMediaSource(o.input, o.decode);
   try {
-    const config = o.config(source.width, source.height);
+    const chunkFrames = typicalChunkFrames(
+      source.frameCount,
+      source.fps.num / source.fps.den,
+      o.segmentSeconds,
+      o.segmentsPerChunk,
+    );
+    const config = o.config(source.width, source.height, chunkFrames);
     const fingerprint = runFingerprint({
       source: await sourceFingerprint(o.input),
       decode: o.decode ?? {},

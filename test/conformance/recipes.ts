@@ -6,7 +6,7 @@
  */
 
 import type { FrameRequest } from '../../src/codec/conformance/index.js';
-import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from '../../src/codec/encoder/bit-allocation.js';
+import { type BitAllocation, EIGHT_BIT_ALLOCATION } from '../../src/codec/encoder/bit-allocation.js';
 import { packChunk } from '../../src/codec/encoder/pack.js';
 import { nativeEngineFactory } from '../../src/codec/engine/native/index.js';
 import { hashGrid, type ModelConfig } from '../../src/codec/model/config.js';
@@ -165,7 +165,7 @@ export const VECTORS: VectorRecipe[] = [
     name: 'hashgrid-trained',
     description:
       'Trained HashGrid model (6 levels: 3 dense, 3 hashed), 48x32, 12 frames in 2 chunks of 2 segments each; ' +
-      'the second chunk warm-started from the first. Default bit allocation.',
+      'the second chunk warm-started from the first. 8/10-bit allocation (EIGHT_BIT_ALLOCATION).',
     covers: [
       'HashGrid dense levels',
       'HashGrid hashed levels',
@@ -195,7 +195,7 @@ export const VECTORS: VectorRecipe[] = [
         segmentSeconds: 0.5,
         segmentsPerChunk: 2,
         iterations: 400,
-        bits: DEFAULT_BIT_ALLOCATION,
+        bits: EIGHT_BIT_ALLOCATION,
         seed: 1,
       }),
   },
@@ -203,7 +203,7 @@ export const VECTORS: VectorRecipe[] = [
     name: 'hashgrid-temporal',
     description:
       'Trained spatio-temporal HashGrid model (6 levels over x, y and time: 2 dense, 3 hashed, 1 static), 40x24, ' +
-      '10 frames in 2 chunks; frames at fractional times blend two time slices of the grid. Default bit allocation.',
+      '10 frames in 2 chunks; frames at fractional times blend two time slices of the grid. 8/10-bit allocation (EIGHT_BIT_ALLOCATION).',
     covers: [
       'HashGrid spatio-temporal dense levels',
       'HashGrid spatio-temporal hashed levels',
@@ -231,7 +231,7 @@ export const VECTORS: VectorRecipe[] = [
         segmentSeconds: 1,
         segmentsPerChunk: 1,
         iterations: 300,
-        bits: DEFAULT_BIT_ALLOCATION,
+        bits: EIGHT_BIT_ALLOCATION,
         seed: 5,
       });
     },

@@ -23,7 +23,7 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
   --segment-seconds S       latent segment (HLS segment) length (default 2)
   --chunk-segments N        segments that share one model (default 4)
   --no-scene-cuts           do not start new models at scene cuts
-  --bits B                  quantization bits for tables/hypernetworks (latents/base get B+2; default 8)
+  --bits B                  quantization bits for tables/hypernetworks (latents/base get B+2; default 6)
   --engine auto|native|tfjs training engine (default auto: the fastest available)
   --hold-out A              train only every A-th frame (the rest come from latent interpolation)
   --seed N                  random seed (default 0); the same seed gives the same bytes
@@ -125,7 +125,7 @@ export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Pro
     space: values['align-space'],
   });
   const progress = encodeProgress();
-  let configFor = (w: number, h: number) => profileConfig(profile, w, h);
+  let configFor = (w: number, h: number, chunkFrames?: number) => profileConfig(profile, w, h, chunkFrames);
   const engine = await chooseTrainEngine(values.engine ?? 'auto', configFor(64, 64));
   try {
     const result = await encodeFileToLirn({

@@ -107,13 +107,40 @@ export function hashGrid(
   };
 }
 
+/** Frames per chunk the profiles' temporal resolutions are chosen for when the caller does not say. */
+export const DEFAULT_CHUNK_FRAMES = 120;
+
+/** Frames per time cell at the finest spatio-temporal level. */
+const FRAMES_PER_FINEST_CELL = 8;
+
+/**
+ * Temporal resolution of each level for a chunk of `chunkFrames` frames: a geometric progression from 1 (two time
+ * slices per chunk) at the coarsest level to one cell per 8 frames at the finest, so coarse levels hold what the
+ * chunk shares and fine ones what changes. Single frames get static levels (τ is constant).
+ */
+export function profileTimeResolutions(levels: number, chunkFrames: number): number[] {
+  if (chunkFrames <= 1) return new Array<number>(levels).fill(0);
+  const finest = Math.max(1, Math.round(chunkFrames / FRAMES_PER_FINEST_CELL));
+  const b = levels === 1 ? 1 : finest ** (1 / (levels - 1));
+  return Array.from({ length: levels }, (_, l) => Math.max(1, Math.round(b ** l)));
+}
+
 /**
  * Profiles S/M/L follow the paper's Ours-s/m/l, which differ in modulation rank (50/100/200 at width 512,
  * i.e. r/K ≈ 0.1/0.2/0.4). CPU budgets here call for base width 64 (S, M) and 128 (L), so the rank keeps the
  * paper's ratio to the width instead of its absolute value: a rank above the width would add parameters and no
  * expressiveness (rank(P·Q) ≤ K).
+ *
+ * The hash grid is spatio-temporal (spec §4.3.3, `level_time_resolutions` from `profileTimeResolutions`): on
+ * bunny 640×360×120 at 20k iterations and 6 bits it gave +0.85 dB over the paper's static 2-D grid for +14% bits
+ * (bench/explore.ts; RESULTS.md "architecture exploration"). `chunkFrames` is the encoder's typical chunk length.
  */
-export function profileConfig(profile: ProfileName, frameWidth: number, frameHeight: number): ModelConfig {
+export function profileConfig(
+  profile: ProfileName,
+  frameWidth: number,
+  frameHeight: number,
+  chunkFrames = DEFAULT_CHUNK_FRAMES,
+): ModelConfig {
   const finest = Math.max(16, Math.min(2048, Math.max(frameWidth, frameHeight)));
   const spec = {
     S: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 13, levels: 12 },
@@ -121,9 +148,12 @@ export function profileConfig(profile: ProfileName, frameWidth: number, frameHei
     L: { width: 128, rank: 50, latent: 128, hyper: 64, log2: 15, levels: 14 },
   }[profile];
   if (!spec) throw new Error(`unknown profile '${profile}' (expected one of ${PROFILE_NAMES.join(', ')})`);
+  const encoding = hashGrid(spec.levels, 2, spec.log2, 16, finest);
+  const times = profileTimeResolutions(spec.levels, chunkFrames);
+  if (times.some((t) => t > 0)) encoding.level_time_resolutions = times;
   return {
     version: 1,
-    encoding: hashGrid(spec.levels, 2, spec.log2, 16, finest),
+    encoding,
     base: { otype: 'ModulatedMLP', n_neurons: spec.width, n_hidden_layers: 3, activation: 'ReLU', output_activation: 'None' },
     modulation: { layers: [1], rank: spec.rank, hyper_hidden: [spec.hyper], activation: 'Tanh' },
     latent: { dim: spec.latent, init_std: 0.05 },

@@ -38,10 +38,23 @@ export interface SegmentPlan {
   chunks: PlannedChunk[];
 }
 
+export const DEFAULT_SEGMENT_SECONDS = 2;
+export const DEFAULT_SEGMENTS_PER_CHUNK = 4;
+
+/** Frames of a full chunk (no scene cut) of a `frameCount`-frame source: what model configs are sized for. */
+export function typicalChunkFrames(
+  frameCount: number,
+  fps: number,
+  segmentSeconds = DEFAULT_SEGMENT_SECONDS,
+  segmentsPerChunk = DEFAULT_SEGMENTS_PER_CHUNK,
+): number {
+  return Math.min(frameCount, Math.max(1, Math.round(segmentSeconds * fps)) * segmentsPerChunk);
+}
+
 export function planSegments(options: SegmentPlanOptions): SegmentPlan {
   const { frameCount, fps } = options;
-  const segmentSeconds = options.segmentSeconds ?? 2;
-  const segmentsPerChunk = options.segmentsPerChunk ?? 4;
+  const segmentSeconds = options.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
+  const segmentsPerChunk = options.segmentsPerChunk ?? DEFAULT_SEGMENTS_PER_CHUNK;
   if (!Number.isInteger(frameCount) || frameCount < 1)
     throw new RangeError(`frameCount must be a positive integer, got ${frameCount}`);
   if (!(fps > 0) || !Number.isFinite(fps)) throw new RangeError(`fps must be positive, got ${fps}`);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { EngineFactory } from '../../codec/engine/types.js';
 import { type ModelConfig, profileConfig } from '../../codec/model/config.js';
+import { typicalChunkFrames } from '../../codec/segmenter/plan.js';
 import { type EncodeEvent, encodeChunked } from '../../codec/segmenter/encode.js';
 import { openFileStore } from '../../codec/segmenter/file-store.js';
 import { type LirnChunk, type LirnFile, type LirnSegment, newLirnFile } from '../../container/lirn-file.js';
@@ -58,7 +59,13 @@ export async function encodeWithLiveChunks(o: LiveEncodeOptions): Promise<LirnFi
       sampleDuration: source.sampleDuration,
     });
     const { settings } = o;
-    const config = profileConfig(settings.profile, source.width, source.height);
+    const chunkFrames = typicalChunkFrames(
+      source.frameCount,
+      source.fps.num / source.fps.den,
+      settings.segmentSeconds,
+      settings.chunkSegments,
+    );
+    const config = profileConfig(settings.profile, source.width, source.height, chunkFrames);
     const engine = await o.chooseEngine(config);
     const s = await stat(o.input);
     const fingerprint = createHash('sha256')
