@@ -13,6 +13,7 @@ import { type ModelConfig, type ProfileName, profileConfig } from '../../src/cod
 import { parameterCount } from '../../src/codec/model/params.js';
 import { toRgb8 } from '../../src/codec/render/output.js';
 import { type EncodeStore, encodeChunked, memoryStore } from '../../src/codec/segmenter/encode.js';
+import { typicalChunkFrames } from '../../src/codec/segmenter/plan.js';
 import { type ByteBreakdown, byteBreakdown, readLirnFile, writeLirnFile } from '../../src/container/index.js';
 import { memorySource } from '../../src/media/source.js';
 import type { MemoryClip } from './peers.js';
@@ -51,8 +52,14 @@ export interface OursEncoding {
   store: EncodeStore;
 }
 
+/** The config `lirn encode` would pick for this clip: the profile sized for the default chunk length. */
+export function oursConfig(profile: ProfileName, clip: MemoryClip): ModelConfig {
+  const chunkFrames = typicalChunkFrames(clip.frames.length, clip.fps.num / clip.fps.den);
+  return profileConfig(profile, clip.width, clip.height, chunkFrames);
+}
+
 export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promise<OursEncoding> {
-  const config = profileConfig(o.profile, clip.width, clip.height);
+  const config = oursConfig(o.profile, clip);
   const store = o.store ?? memoryStore();
   const bits: BitAllocation | undefined = o.bits === undefined ? undefined : uniformBitAllocation(o.bits);
   const log = o.log ?? (() => {});

@@ -4,9 +4,10 @@
  */
 import type { RendererFactory } from '../../src/codec/decoder/stream-decoder.js';
 import type { EngineFactory } from '../../src/codec/engine/types.js';
-import { type ProfileName, profileConfig } from '../../src/codec/model/config.js';
+import type { ProfileName } from '../../src/codec/model/config.js';
 import { chunkShape, iterationsForBudget, measureStepRate, type StepRate } from '../lib/budget.js';
 import { type ClipScore, ffmpegScores } from '../lib/ffmpeg-metrics.js';
+import { oursConfig } from '../lib/ours.js';
 import type { RunInfo } from '../lib/run-info.js';
 import type { SuiteClip } from '../lib/suite-clips.js';
 
@@ -49,7 +50,7 @@ export async function budgetIterations(
 ): Promise<Budgeted> {
   if (ctx.iterations !== undefined)
     return { iterations: ctx.iterations, stepRate: null, budgetSeconds: null };
-  const config = profileConfig(profile, sc.clip.width, sc.clip.height);
+  const config = oursConfig(profile, sc.clip);
   const stepRate = await measureStepRate(sc.clip, config, ctx.engine, { holdOut, steps: ctx.quick ? 6 : 25 });
   const shape = chunkShape(sc.clip);
   const iterations = iterationsForBudget(minutes * 60, stepRate.stepSeconds, shape);

@@ -6,9 +6,8 @@
 
 import { chooseTrainEngine } from '../../src/cli/engines.js';
 import { referenceRendererFactory } from '../../src/codec/decoder/stream-decoder.js';
-import { profileConfig } from '../../src/codec/model/config.js';
 import { measureStepRate } from '../lib/budget.js';
-import { decodeOurs, encodeOurs } from '../lib/ours.js';
+import { decodeOurs, encodeOurs, oursConfig } from '../lib/ours.js';
 import { PEERS, type RdPoint, runPeer } from '../lib/peers.js';
 import type { Headline, SuiteResult, Table } from '../lib/results.js';
 import { finishRun } from '../lib/run-info.js';
@@ -32,7 +31,7 @@ export async function runSpeed(
   const run = ctx.runInfo();
   const { clip } = sc;
   const profile = ctx.profiles.includes('M') ? 'M' : ctx.profiles[0];
-  const config = profileConfig(profile, clip.width, clip.height);
+  const config = oursConfig(profile, clip);
   const seconds = clip.frames.length / (clip.fps.num / clip.fps.den);
 
   const enc = await encodeOurs(clip, {
