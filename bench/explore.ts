@@ -3,8 +3,13 @@
  * from the same seed and batches, and reports decoded PSNR (after quantization + Huffman, every 8th frame)
  * and the whole file's bpp at checkpoints. One variant at a time, so run it on a quiet machine.
  *
- *   npx tsx bench/explore.ts --variants M,M-T30 [--clip bunny] [--iterations 3000] [--every 1000]
+ *   npx tsx bench/explore.ts --variants M,M-T1-15 [--clip bunny] [--iterations 3000] [--every 1000] [--bits 6]
+ *                            [--save]
+ *
+ * With --save the last checkpoint of every variant goes to bench/results/explore-<clip>.json (a RESULTS.md
+ * section; headline rows compare each variant with the first one, at the same iterations and seed).
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
 import { StreamDecoder } from '../src/codec/decoder/stream-decoder.js';
@@ -19,6 +24,8 @@ import { train } from '../src/codec/train/trainer.js';
 import { writeLirnFile } from '../src/container/index.js';
 import { newLirnFile } from '../src/container/lirn-file.js';
 import { type ClipName, loadClip } from './lib/clips.js';
+import { type SuiteResult, writeSuiteResult } from './lib/results.js';
+import { finishRun, startRunInfo } from './lib/run-info.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +36,8 @@ const { values } = parseArgs({
     bits: { type: 'string' },
     eps: { type: 'string' },
     frames: { type: 'string' },
+    save: { type: 'boolean', default: false },
+    out: { type: 'string', default: join(import.meta.dirname, 'results') },
     beta2: { type: 'string' },
   },
 });
@@ -53,9 +62,25 @@ function temporal(profile: 'S' | 'M' | 'L', first: number, last: number, staticL
   };
 }
 
+/** The paper's static 2-D grid: the profile without time resolutions. */
+function staticGrid(profile: 'S' | 'M' | 'L', log2?: number): Variant {
+  return (w, h) => {
+    const c = profileConfig(profile, w, h);
+    if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid expected');
+    delete c.encoding.level_time_resolutions;
+    if (log2) c.encoding.log2_hashmap_size = log2;
+    return c;
+  };
+}
+
 const variants: Record<string, Variant> = {
-  S: (w, h) => profileConfig('S', w, h),
-  M: (w, h) => profileConfig('M', w, h),
+  S: (w, h, f) => profileConfig('S', w, h, f),
+  M: (w, h, f) => profileConfig('M', w, h, f),
+  L: (w, h, f) => profileConfig('L', w, h, f),
+  'S-static': staticGrid('S'),
+  'M-static': staticGrid('M'),
+  'M-static-h15': staticGrid('M', 15),
+  'L-static': staticGrid('L'),
   'M-T2-30': temporal('M', 2, 30),
   'M-T4-60': temporal('M', 4, 60),
   'M-T1-15': temporal('M', 1, 15),
@@ -96,6 +121,9 @@ function measure(config: ModelConfig, params: Parameters<typeof packChunk>[1]) {
 
 const iterations = Number(values.iterations);
 const every = Number(values.every);
+const run = startRunInfo(process.cwd(), 'native', renderer.label, false);
+const rows: Array<{ name: string; parameters: number; seconds: number; psnr: number; bpp: number; temporal: string }> =
+  [];
 for (const name of values.variants!.split(',')) {
   const make = variants[name];
   if (!make) throw new Error(`unknown variant '${name}' (have ${Object.keys(variants).join(', ')})`);
@@ -126,11 +154,46 @@ for (const name of values.variants!.split(',')) {
       save: (c) => {
         trainMs += performance.now() - mark;
         const m = measure(config, c.params);
+        const parameters = parameterCount(config, frames);
         process.stdout.write(
-          `${name}\t${parameterCount(config, frames)}\tit ${c.iteration}\t${(trainMs / 1000).toFixed(1)} s\t${m.psnr.toFixed(2)} dB\t${m.bpp.toFixed(4)} bpp\n`,
+          `${name}\t${parameters}\tit ${c.iteration}\t${(trainMs / 1000).toFixed(1)} s\t${m.psnr.toFixed(2)} dB\t${m.bpp.toFixed(4)} bpp\n`,
         );
+        if (c.iteration === iterations) {
+          const enc = config.encoding;
+          const temporal =
+            enc.otype === 'HashGrid' && enc.level_time_resolutions ? enc.level_time_resolutions.join(',') : 'static';
+          rows.push({ name, parameters, seconds: trainMs / 1000, temporal, ...m });
+        }
         mark = performance.now();
       },
     },
   });
+}
+
+if (values.save && rows.length) {
+  const first = rows[0];
+  const result: SuiteResult = {
+    suite: 'explore',
+    clip: clip.name,
+    clipDescription: clip.recipe.description,
+    run: finishRun(run),
+    settings: { iterations, seed: 1, bits: values.bits ?? 'default', batch: '8 frames × 2048 pixels', frames },
+    headline: rows.slice(1).map((r) => ({
+      label: `architecture: ${r.name} minus ${first.name} (same seed, ${iterations} iterations)`,
+      value: r.psnr - first.psnr,
+      unit: 'dB',
+      detail: `${r.psnr.toFixed(2)} vs ${first.psnr.toFixed(2)} dB at ${r.bpp.toFixed(4)} vs ${first.bpp.toFixed(4)} bpp (${((100 * r.bpp) / first.bpp).toFixed(0)}% of the bits)`,
+    })),
+    tables: [
+      {
+        title: `Config variants on ${clip.recipe.description}, native engine, decoded PSNR on every 8th frame`,
+        columns: ['variant', 'level time resolutions', 'parameters', 'train s', 'PSNR dB', 'bpp'],
+        digits: [0, 0, 0, 1, 2, 4],
+        rows: rows.map((r) => [r.name, r.temporal, r.parameters, r.seconds, r.psnr, r.bpp]),
+      },
+    ],
+    plots: [],
+    data: rows,
+  };
+  process.stderr.write(`wrote ${await writeSuiteResult(values.out!, result, {})}\n`);
 }
