@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
 import { StreamDecoder } from '../src/codec/decoder/stream-decoder.js';
 import { packChunk } from '../src/codec/encoder/pack.js';
-import { uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
+import { DEFAULT_BIT_ALLOCATION, uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
 import { DEFAULT_ADAM, type EngineFactory } from '../src/codec/engine/types.js';
 import { PsnrMeter } from '../src/codec/metrics/index.js';
 import { type ModelConfig, profileConfig } from '../src/codec/model/config.js';
@@ -37,6 +37,8 @@ const { values } = parseArgs({
     eps: { type: 'string' },
     frames: { type: 'string' },
     save: { type: 'boolean', default: false },
+    freeze: { type: 'string' },
+    'freeze-groups': { type: 'string', default: 'encoding' },
     out: { type: 'string', default: join(import.meta.dirname, 'results') },
     beta2: { type: 'string' },
   },
@@ -141,7 +143,17 @@ for (const name of values.variants!.split(',')) {
   };
   let trainMs = 0;
   let mark = performance.now();
+  const allocation = values.bits ? uniformBitAllocation(Number(values.bits)) : DEFAULT_BIT_ALLOCATION;
+  const freezeQuantized = values.freeze
+    ? {
+        fraction: Number(values.freeze),
+        groups: Object.fromEntries(
+          values['freeze-groups']!.split(',').map((g) => [g, allocation[g as keyof typeof allocation]]),
+        ),
+      }
+    : undefined;
   await train({
+    freezeQuantized,
     frames: clip.frames,
     width,
     height,

@@ -6,6 +6,7 @@ export {
   encodeCheckpoint,
   type TrainCheckpoint,
 } from './checkpoint-format.js';
+export { type FreezeQuantized, freezeIteration, snapToQuantized } from './freeze.js';
 export { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
 export { DEFAULT_GROUP_RATES, PAPER_GROUP_RATES, resolveRates, scaleRates } from './rates.js';
 export { type Clip, type FrameData, pickFrames, sampleBatch } from './sampler.js';

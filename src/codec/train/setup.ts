@@ -3,6 +3,7 @@
  * ones would not continue the same run, so the trainer refuses (naming the settings that differ).
  */
 import type { GroupRates } from '../engine/types.js';
+import type { FreezeQuantized } from './freeze.js';
 import type { LrSchedule } from './schedule.js';
 
 export interface TrainSetup {
@@ -15,6 +16,8 @@ export interface TrainSetup {
   iterations: number;
   schedule: LrSchedule;
   rates: GroupRates;
+  /** Present only for runs with quantize-then-freeze fine-tuning (freeze.ts). */
+  freezeQuantized?: FreezeQuantized;
   /** Present only for runs with feature alignment (src/codec/align); absent keeps older checkpoints comparable. */
   alignment?: { lambda: number; featureDim: number; linear: boolean };
 }

@@ -15,6 +15,7 @@ import { initParams } from '../model/init.js';
 import type { ParamSet } from '../model/params.js';
 import { createRng, type Rng } from '../util/random.js';
 import { CheckpointError, type TrainCheckpoint } from './checkpoint-format.js';
+import { type FreezeQuantized, freezeIteration, frozenRates, snapToQuantized, validateFreeze } from './freeze.js';
 import { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
 import { resolveRates, scaleRates } from './rates.js';
 import { type Clip, type FrameData, sampleBatch, validateClip } from './sampler.js';
@@ -66,6 +67,11 @@ export interface TrainOptions {
    * Ignored with `initialParams` or `resume`. Default 'random'.
    */
   latentInit?: 'random' | 'temporal';
+  /**
+   * Quantize-then-freeze fine-tuning (freeze.ts): for the last `fraction` of the iterations the chosen groups sit
+   * on their packing quantization grid, frozen, while the rest trains on. Default: none.
+   */
+  freezeQuantized?: FreezeQuantized;
   /** Continue this checkpoint's run; options must describe the same run (same config, frames, setup, seed). */
   resume?: TrainCheckpoint;
   /**
@@ -159,7 +165,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         aligner,
       );
 
+    const freeze = setup.freezeQuantized;
+    const freezeAt = freeze ? freezeIteration(freeze, setup.iterations) : Number.POSITIVE_INFINITY;
     while (iteration < stopAt && !options.signal?.aborted) {
+      if (freeze && iteration === freezeAt) {
+        const params = await engine.getParams();
+        snapToQuantized(config, frameCount, params, freeze);
+        await engine.setParams(params);
+      }
       const factor = learningRateFactor(setup.schedule, iteration, setup.iterations);
       const batch = sampleBatch(
         config,
@@ -177,7 +190,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         alignLosses[iteration] = a.loss;
         alignCosine = a.cosine;
       }
-      const loss = await engine.step(batch, scaleRates(setup.rates, factor), extras);
+      const rates = freeze && iteration >= freezeAt ? frozenRates(setup.rates, freeze) : setup.rates;
+      const loss = await engine.step(batch, scaleRates(rates, factor), extras);
       aligner?.update((aligner.rate ?? setup.rates.hyper) * factor);
       if (!Number.isFinite(loss))
         throw new Error(`training diverged at iteration ${iteration + 1}: loss ${loss}`);
@@ -314,6 +328,7 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
   if (o.stopAt !== undefined) positive('stopAt', o.stopAt);
   if (o.checkpoint) positive('checkpoint.every', o.checkpoint.every);
   if (o.progressEvery !== undefined) positive('progressEvery', o.progressEvery);
+  if (o.freezeQuantized) validateFreeze(o.freezeQuantized);
   return {
     width: o.width,
     height: o.height,
@@ -323,6 +338,7 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
     iterations: positive('iterations', o.iterations),
     schedule,
     rates: resolveRates(o.rates),
+    ...(o.freezeQuantized ? { freezeQuantized: o.freezeQuantized } : {}),
   };
 }
 
