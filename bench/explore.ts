@@ -12,18 +12,13 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
-import { StreamDecoder } from '../src/codec/decoder/stream-decoder.js';
-import { packChunk } from '../src/codec/encoder/pack.js';
 import { DEFAULT_BIT_ALLOCATION, uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
 import { DEFAULT_ADAM, type EngineFactory } from '../src/codec/engine/types.js';
-import { PsnrMeter } from '../src/codec/metrics/index.js';
 import { type ModelConfig, profileConfig } from '../src/codec/model/config.js';
-import { parameterCount } from '../src/codec/model/params.js';
-import { toRgb8 } from '../src/codec/render/output.js';
+import { type ParamSet, parameterCount } from '../src/codec/model/params.js';
 import { train } from '../src/codec/train/trainer.js';
-import { writeLirnFile } from '../src/container/index.js';
-import { newLirnFile } from '../src/container/lirn-file.js';
 import { type ClipName, loadClip } from './lib/clips.js';
+import { decodedQuality } from './lib/decoded-quality.js';
 import { type SuiteResult, writeSuiteResult } from './lib/results.js';
 import { finishRun, startRunInfo } from './lib/run-info.js';
 
@@ -52,7 +47,13 @@ function geometric(levels: number, first: number, last: number): number[] {
 
 type Variant = (w: number, h: number, frames: number) => ModelConfig;
 
-function temporal(profile: 'S' | 'M' | 'L', first: number, last: number, staticLevels = 0, log2?: number): Variant {
+function temporal(
+  profile: 'S' | 'M' | 'L',
+  first: number,
+  last: number,
+  staticLevels = 0,
+  log2?: number,
+): Variant {
   return (w, h) => {
     const c = profileConfig(profile, w, h);
     if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid expected');
@@ -101,31 +102,22 @@ const evalStride = Math.min(8, frames);
 const evalFrames = Array.from({ length: Math.ceil(frames / evalStride) }, (_, i) => i * evalStride);
 const renderer = chooseRenderer('auto');
 
-function measure(config: ModelConfig, params: Parameters<typeof packChunk>[1]) {
-  const bits = values.bits ? Number(values.bits) : undefined;
-  const { chunk, samples } = packChunk(
-    config,
-    params,
-    { width, height, firstFrame: 0, frameCount: frames },
-    bits ? uniformBitAllocation(bits) : undefined,
-  );
-  const file = newLirnFile(
-    { timescale: clip.fps.num, sampleDuration: clip.fps.den, frameCount: frames, width, height },
-    [chunk],
-    [{ chunkIndex: 0, firstFrame: 0, baseMediaDecodeTime: 0, samples }],
-  );
-  const bytes = writeLirnFile(file).length;
-  const decoder = new StreamDecoder(file, renderer.factory);
-  const meter = new PsnrMeter();
-  for (const t of evalFrames) meter.add(toRgb8(decoder.renderFrame(t)), clip.frames[t]);
-  return { psnr: meter.summary().average, bpp: (bytes * 8) / (width * height * frames) };
+function measure(config: ModelConfig, params: ParamSet) {
+  const bits = values.bits ? uniformBitAllocation(Number(values.bits)) : undefined;
+  return decodedQuality(clip, config, params, evalFrames, renderer.factory, bits);
 }
 
 const iterations = Number(values.iterations);
 const every = Number(values.every);
 const run = startRunInfo(process.cwd(), 'native', renderer.label, false);
-const rows: Array<{ name: string; parameters: number; seconds: number; psnr: number; bpp: number; temporal: string }> =
-  [];
+const rows: Array<{
+  name: string;
+  parameters: number;
+  seconds: number;
+  psnr: number;
+  bpp: number;
+  temporal: string;
+}> = [];
 for (const name of values.variants!.split(',')) {
   const make = variants[name];
   if (!make) throw new Error(`unknown variant '${name}' (have ${Object.keys(variants).join(', ')})`);
@@ -173,7 +165,9 @@ for (const name of values.variants!.split(',')) {
         if (c.iteration === iterations) {
           const enc = config.encoding;
           const temporal =
-            enc.otype === 'HashGrid' && enc.level_time_resolutions ? enc.level_time_resolutions.join(',') : 'static';
+            enc.otype === 'HashGrid' && enc.level_time_resolutions
+              ? enc.level_time_resolutions.join(',')
+              : 'static';
           rows.push({ name, parameters, seconds: trainMs / 1000, temporal, ...m });
         }
         mark = performance.now();
@@ -189,7 +183,13 @@ if (values.save && rows.length) {
     clip: clip.name,
     clipDescription: clip.recipe.description,
     run: finishRun(run),
-    settings: { iterations, seed: 1, bits: values.bits ?? 'default', batch: '8 frames × 2048 pixels', frames },
+    settings: {
+      iterations,
+      seed: 1,
+      bits: values.bits ?? 'default',
+      batch: '8 frames × 2048 pixels',
+      frames,
+    },
     headline: rows.slice(1).map((r) => ({
       label: `architecture: ${r.name} minus ${first.name} (same seed, ${iterations} iterations)`,
       value: r.psnr - first.psnr,

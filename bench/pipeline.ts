@@ -101,7 +101,7 @@ try {
 
   const rows = [
     [
-      'ours (profile ' + values.profile + ')',
+      `ours (profile ${values.profile})`,
       encoded.file.chunks.length,
       oursEncode,
       oursDecode,

@@ -9,16 +9,11 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
-import { StreamDecoder } from '../src/codec/decoder/stream-decoder.js';
-import { packChunk } from '../src/codec/encoder/pack.js';
-import { PsnrMeter } from '../src/codec/metrics/index.js';
 import { type ProfileName, profileConfig } from '../src/codec/model/config.js';
-import { parameterCount } from '../src/codec/model/params.js';
-import { toRgb8 } from '../src/codec/render/output.js';
+import { type ParamSet, parameterCount } from '../src/codec/model/params.js';
 import { train } from '../src/codec/train/trainer.js';
-import { writeLirnFile } from '../src/container/index.js';
-import { newLirnFile } from '../src/container/lirn-file.js';
 import { type ClipName, loadClip } from './lib/clips.js';
+import { decodedQuality } from './lib/decoded-quality.js';
 import type { SuiteResult } from './lib/results.js';
 import { writeSuiteResult } from './lib/results.js';
 import { finishRun, startRunInfo } from './lib/run-info.js';
@@ -55,26 +50,8 @@ const renderer = chooseRenderer('auto');
 const run = startRunInfo(process.cwd(), 'native + tfjs', renderer.label, false);
 
 /** Decoded PSNR of the model as it stands: pack (quantize + Huffman), write, decode every 8th frame. */
-function measure(
-  config: ReturnType<typeof profileConfig>,
-  params: Parameters<typeof packChunk>[1],
-): { psnr: number; bpp: number } {
-  const { chunk, samples } = packChunk(config, params, {
-    width,
-    height,
-    firstFrame: 0,
-    frameCount: clip.frames.length,
-  });
-  const file = newLirnFile(
-    { timescale: clip.fps.num, sampleDuration: clip.fps.den, frameCount: clip.frames.length, width, height },
-    [chunk],
-    [{ chunkIndex: 0, firstFrame: 0, baseMediaDecodeTime: 0, samples }],
-  );
-  const bytes = writeLirnFile(file).length;
-  const decoder = new StreamDecoder(file, renderer.factory);
-  const meter = new PsnrMeter();
-  for (const t of evalFrames) meter.add(toRgb8(decoder.renderFrame(t)), clip.frames[t]);
-  return { psnr: meter.summary().average, bpp: (bytes * 8) / (width * height * clip.frames.length) };
+function measure(config: ReturnType<typeof profileConfig>, params: ParamSet): { psnr: number; bpp: number } {
+  return decodedQuality(clip, config, params, evalFrames, renderer.factory);
 }
 
 async function curve(

@@ -154,7 +154,13 @@ export function profileConfig(
   return {
     version: 1,
     encoding,
-    base: { otype: 'ModulatedMLP', n_neurons: spec.width, n_hidden_layers: 3, activation: 'ReLU', output_activation: 'None' },
+    base: {
+      otype: 'ModulatedMLP',
+      n_neurons: spec.width,
+      n_hidden_layers: 3,
+      activation: 'ReLU',
+      output_activation: 'None',
+    },
     modulation: { layers: [1], rank: spec.rank, hyper_hidden: [spec.hyper], activation: 'Tanh' },
     latent: { dim: spec.latent, init_std: 0.05 },
     patch: null,

@@ -24,10 +24,19 @@ export function isDenseLevel(enc: HashGridEncodingConfig, level: number): boolea
  * Table row of grid vertex (vx, vy, vt) at a level (dense: vx + vy·(N+1) + vt·(N+1)²; hashed:
  * (vx ⊕ vy·π_y ⊕ vt·π_t) mod 2^log2_hashmap_size in uint32 arithmetic). vt is 0 on static levels.
  */
-export function hashGridIndex(enc: HashGridEncodingConfig, level: number, vx: number, vy: number, vt = 0): number {
+export function hashGridIndex(
+  enc: HashGridEncodingConfig,
+  level: number,
+  vx: number,
+  vy: number,
+  vt = 0,
+): number {
   const n = enc.level_resolutions[level] + 1;
   if (isDenseLevel(enc, level)) return vx + vy * n + vt * n * n;
-  return ((Math.imul(vy, HASH_PRIME_Y) ^ Math.imul(vt, HASH_PRIME_T) ^ vx) >>> 0) & (2 ** enc.log2_hashmap_size - 1);
+  return (
+    ((Math.imul(vy, HASH_PRIME_Y) ^ Math.imul(vt, HASH_PRIME_T) ^ vx) >>> 0) &
+    (2 ** enc.log2_hashmap_size - 1)
+  );
 }
 
 /** Normalised time τ = (t + 0.5) / frames of frame time t, t clamped to [0, frames − 1] (spec §4.3.3). */

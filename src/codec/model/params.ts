@@ -40,7 +40,11 @@ export function paramSpecs(config: ModelConfig, frames: number): ParamSpec[] {
   const enc = config.encoding;
   if (enc.otype === 'HashGrid') {
     for (let l = 0; l < enc.n_levels; l++) {
-      specs.push({ name: `encoding.level${l}`, shape: [hashLevelRows(enc, l), enc.n_features_per_level], group: 'encoding' });
+      specs.push({
+        name: `encoding.level${l}`,
+        shape: [hashLevelRows(enc, l), enc.n_features_per_level],
+        group: 'encoding',
+      });
     }
   }
   const shapes = baseLayerShapes(config);
@@ -50,7 +54,11 @@ export function paramSpecs(config: ModelConfig, frames: number): ParamSpec[] {
   });
   for (const l of config.modulation.layers) {
     const [out, inp] = shapes[l];
-    const widths = [config.latent.dim, ...config.modulation.hyper_hidden, config.modulation.rank * (out + inp)];
+    const widths = [
+      config.latent.dim,
+      ...config.modulation.hyper_hidden,
+      config.modulation.rank * (out + inp),
+    ];
     for (let j = 0; j + 1 < widths.length; j++) {
       specs.push({ name: `hyper.${l}.${j}.weight`, shape: [widths[j + 1], widths[j]], group: 'hyper' });
       specs.push({ name: `hyper.${l}.${j}.bias`, shape: [widths[j + 1]], group: 'hyper' });
@@ -70,7 +78,8 @@ export function parameterCount(config: ModelConfig, frames: number): number {
 
 export function createParamSet(specs: readonly ParamSpec[]): ParamSet {
   const set: ParamSet = new Map();
-  for (const s of specs) set.set(s.name, { shape: [...s.shape], data: new Float32Array(tensorSize(s.shape)) });
+  for (const s of specs)
+    set.set(s.name, { shape: [...s.shape], data: new Float32Array(tensorSize(s.shape)) });
   return set;
 }
 

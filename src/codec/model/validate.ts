@@ -83,7 +83,10 @@ export function validateModelConfig(input: unknown): ModelConfig {
         MODEL_LIMITS.levelResolution,
       );
       if (times.length !== levels) {
-        fail('config.encoding.level_time_resolutions', `has ${times.length} entries but n_levels is ${levels}`);
+        fail(
+          'config.encoding.level_time_resolutions',
+          `has ${times.length} entries but n_levels is ${levels}`,
+        );
       }
     }
   } else if (enc.otype === 'Fourier') {

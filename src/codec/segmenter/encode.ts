@@ -18,10 +18,10 @@ import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from '../encoder/bit-alloc
 import { packChunk } from '../encoder/pack.js';
 import type { EngineFactory } from '../engine/types.js';
 import type { ModelConfig } from '../model/config.js';
-import type { FreezeQuantized } from '../train/freeze.js';
 import { initParams } from '../model/init.js';
 import { cloneParamSet, type ParamSet } from '../model/params.js';
 import type { TrainCheckpoint } from '../train/checkpoint-format.js';
+import type { FreezeQuantized } from '../train/freeze.js';
 import { fillHeldOutLatents, trainedFrameIndices } from '../train/heldout.js';
 import { type TrainOptions, train } from '../train/trainer.js';
 import { type PlannedChunk, planSegments, type SegmentPlan } from './plan.js';

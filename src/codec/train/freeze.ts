@@ -5,8 +5,8 @@
  * snapped values to the same symbols, so the frozen groups lose nothing more at pack time.
  */
 import type { GroupRates } from '../engine/types.js';
-import { type ParamGroup, type ParamSet, paramSpecs } from '../model/params.js';
 import type { ModelConfig } from '../model/config.js';
+import { type ParamGroup, type ParamSet, paramSpecs } from '../model/params.js';
 import { dequantizeTensor, quantizeTensor } from '../quant/index.js';
 import type { QuantMode } from '../quant/types.js';
 
@@ -22,7 +22,9 @@ export function validateFreeze(f: FreezeQuantized): void {
     throw new RangeError(`freezeQuantized.fraction must be in (0, 1), got ${f.fraction}`);
   for (const [group, q] of Object.entries(f.groups)) {
     if (group === 'latents')
-      throw new RangeError('freezeQuantized: the latents cannot be frozen (they are what the frames differ by)');
+      throw new RangeError(
+        'freezeQuantized: the latents cannot be frozen (they are what the frames differ by)',
+      );
     if (!q) continue;
     if (!Number.isInteger(q.bits) || q.bits < 1 || q.bits > 16)
       throw new RangeError(`freezeQuantized.groups.${group}.bits must be an integer in 1..16, got ${q.bits}`);
@@ -35,7 +37,12 @@ export function freezeIteration(f: FreezeQuantized, iterations: number): number 
 }
 
 /** Snaps the frozen groups' tensors of `params` in place onto their quantization grids. */
-export function snapToQuantized(config: ModelConfig, frames: number, params: ParamSet, f: FreezeQuantized): void {
+export function snapToQuantized(
+  config: ModelConfig,
+  frames: number,
+  params: ParamSet,
+  f: FreezeQuantized,
+): void {
   for (const spec of paramSpecs(config, frames)) {
     const q = f.groups[spec.group];
     if (!q) continue;

@@ -15,7 +15,13 @@ import { initParams } from '../model/init.js';
 import type { ParamSet } from '../model/params.js';
 import { createRng, type Rng } from '../util/random.js';
 import { CheckpointError, type TrainCheckpoint } from './checkpoint-format.js';
-import { type FreezeQuantized, freezeIteration, frozenRates, snapToQuantized, validateFreeze } from './freeze.js';
+import {
+  type FreezeQuantized,
+  freezeIteration,
+  frozenRates,
+  snapToQuantized,
+  validateFreeze,
+} from './freeze.js';
 import { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
 import { resolveRates, scaleRates } from './rates.js';
 import { type Clip, type FrameData, sampleBatch, validateClip } from './sampler.js';

@@ -3,7 +3,12 @@
  * computes where each tensor lives and the numeric descriptor the addon parses (native/src/model.cc), and
  * moves ParamSets in and out of the flat form.
  */
-import { baseLayerShapes, encodingOutputDim, levelTimeResolution, type ModelConfig } from '../../model/config.js';
+import {
+  baseLayerShapes,
+  encodingOutputDim,
+  levelTimeResolution,
+  type ModelConfig,
+} from '../../model/config.js';
 import {
   type ParamGroup,
   type ParamSet,

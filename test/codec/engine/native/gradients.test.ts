@@ -77,21 +77,24 @@ describe.skipIf(skip !== null)('native engine gradients equal float64 central di
   it.each([
     ['static', tinyHashConfig([1])],
     ['spatio-temporal', tinyTemporalConfig([1])],
-  ])('every kernel set this CPU has (generic, avx2, avx512) gives the same gradients (%s grid)', async (_, config) => {
-    const results = [];
-    for (const isa of ['generic', 'avx2', 'avx512'])
-      results.push(await check(config, { threads: 2, isa, pixels: 70, seed: 14 }));
-    for (const [name, t] of results[0]) {
-      for (const other of results.slice(1)) {
-        const o = other.get(name)!.data;
-        let diff = 0;
-        let ref = 0;
-        for (let i = 0; i < t.data.length; i++) {
-          diff += (t.data[i] - o[i]) ** 2;
-          ref += t.data[i] ** 2;
+  ])(
+    'every kernel set this CPU has (generic, avx2, avx512) gives the same gradients (%s grid)',
+    async (_, config) => {
+      const results = [];
+      for (const isa of ['generic', 'avx2', 'avx512'])
+        results.push(await check(config, { threads: 2, isa, pixels: 70, seed: 14 }));
+      for (const [name, t] of results[0]) {
+        for (const other of results.slice(1)) {
+          const o = other.get(name)!.data;
+          let diff = 0;
+          let ref = 0;
+          for (let i = 0; i < t.data.length; i++) {
+            diff += (t.data[i] - o[i]) ** 2;
+            ref += t.data[i] ** 2;
+          }
+          expect(Math.sqrt(diff / Math.max(ref, 1e-30)), name).toBeLessThan(1e-5);
         }
-        expect(Math.sqrt(diff / Math.max(ref, 1e-30)), name).toBeLessThan(1e-5);
       }
-    }
-  });
+    },
+  );
 });

@@ -3,7 +3,13 @@ import { createNativeRenderer, nativeRenderFrame } from '../../../../src/codec/e
 import type { ModelConfig } from '../../../../src/codec/model/config.js';
 import { hashGrid } from '../../../../src/codec/model/config.js';
 import { renderFrame } from '../../../../src/codec/render/index.js';
-import { ensureNative, randomParams, tinyFourierConfig, tinyHashConfig, tinyTemporalConfig } from './helpers.js';
+import {
+  ensureNative,
+  randomParams,
+  tinyFourierConfig,
+  tinyHashConfig,
+  tinyTemporalConfig,
+} from './helpers.js';
 
 const { skip } = ensureNative();
 

@@ -1,0 +1,38 @@
+/**
+ * Decoded quality of a model as it stands in training: pack it (quantize + Huffman) into a one-chunk file, decode
+ * the given frames and score them against the clip. What a viewer would get at that point, not the batch loss.
+ */
+import type { RendererFactory } from '../../src/codec/decoder/stream-decoder.js';
+import { StreamDecoder } from '../../src/codec/decoder/stream-decoder.js';
+import type { BitAllocation } from '../../src/codec/encoder/bit-allocation.js';
+import { packChunk } from '../../src/codec/encoder/pack.js';
+import { PsnrMeter } from '../../src/codec/metrics/index.js';
+import type { ModelConfig } from '../../src/codec/model/config.js';
+import type { ParamSet } from '../../src/codec/model/params.js';
+import { toRgb8 } from '../../src/codec/render/output.js';
+import { writeLirnFile } from '../../src/container/index.js';
+import { newLirnFile } from '../../src/container/lirn-file.js';
+import type { MemoryClip } from './peers.js';
+
+export function decodedQuality(
+  clip: MemoryClip,
+  config: ModelConfig,
+  params: ParamSet,
+  evalFrames: readonly number[],
+  renderer: RendererFactory,
+  bits?: BitAllocation,
+): { psnr: number; bpp: number } {
+  const { width, height } = clip;
+  const frameCount = clip.frames.length;
+  const { chunk, samples } = packChunk(config, params, { width, height, firstFrame: 0, frameCount }, bits);
+  const file = newLirnFile(
+    { timescale: clip.fps.num, sampleDuration: clip.fps.den, frameCount, width, height },
+    [chunk],
+    [{ chunkIndex: 0, firstFrame: 0, baseMediaDecodeTime: 0, samples }],
+  );
+  const bytes = writeLirnFile(file).length;
+  const decoder = new StreamDecoder(file, renderer);
+  const meter = new PsnrMeter();
+  for (const t of evalFrames) meter.add(toRgb8(decoder.renderFrame(t)), clip.frames[t]);
+  return { psnr: meter.summary().average, bpp: (bytes * 8) / (width * height * frameCount) };
+}
