@@ -4,7 +4,8 @@
  * and the whole file's bpp at checkpoints. One variant at a time, so run it on a quiet machine.
  *
  *   npx tsx bench/explore.ts --variants M,M-T1-15 [--clip bunny] [--iterations 3000] [--every 1000] [--bits 6]
- *                            [--save]
+ *                            [--save] [--tag NAME]
+ *   npx tsx bench/explore.ts --variants M@6,M@4,M@4f --iterations 5000 --every 5000 --save --tag quant
  *
  * With --save the last checkpoint of every variant goes to bench/results/explore-<clip>.json (a RESULTS.md
  * section; headline rows compare each variant with the first one, at the same iterations and seed).
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     frames: { type: 'string' },
     save: { type: 'boolean', default: false },
     freeze: { type: 'string' },
+    tag: { type: 'string' },
     'freeze-groups': { type: 'string', default: 'encoding' },
     out: { type: 'string', default: join(import.meta.dirname, 'results') },
     beta2: { type: 'string' },
@@ -102,9 +104,22 @@ const evalStride = Math.min(8, frames);
 const evalFrames = Array.from({ length: Math.ceil(frames / evalStride) }, (_, i) => i * evalStride);
 const renderer = chooseRenderer('auto');
 
-function measure(config: ModelConfig, params: ParamSet) {
-  const bits = values.bits ? uniformBitAllocation(Number(values.bits)) : undefined;
-  return decodedQuality(clip, config, params, evalFrames, renderer.factory, bits);
+/**
+ * A run name is a variant with optional per-run settings: `M@4` packs at 4 bits, `M@4f` also snaps the frozen
+ * groups at --freeze (default 0.15) of the iterations; otherwise --bits / --freeze apply.
+ */
+function parseRun(run: string): { variant: string; bits?: number; freeze?: number } {
+  const m = /^([^@]+)(?:@(\d+)(f?))?$/.exec(run);
+  if (!m) throw new Error(`bad run '${run}' (expected VARIANT or VARIANT@BITS[f])`);
+  const bits = m[2] ? Number(m[2]) : values.bits ? Number(values.bits) : undefined;
+  const freeze = m[3]
+    ? Number(values.freeze ?? 0.15)
+    : m[2]
+      ? undefined
+      : values.freeze
+        ? Number(values.freeze)
+        : undefined;
+  return { variant: m[1], bits, freeze };
 }
 
 const iterations = Number(values.iterations);
@@ -119,8 +134,13 @@ const rows: Array<{
   temporal: string;
 }> = [];
 for (const name of values.variants!.split(',')) {
-  const make = variants[name];
-  if (!make) throw new Error(`unknown variant '${name}' (have ${Object.keys(variants).join(', ')})`);
+  const runSettings = parseRun(name);
+  const make = variants[runSettings.variant];
+  if (!make)
+    throw new Error(`unknown variant '${runSettings.variant}' (have ${Object.keys(variants).join(', ')})`);
+  const packBits = runSettings.bits ? uniformBitAllocation(runSettings.bits) : undefined;
+  const measure = (config: ModelConfig, params: ParamSet) =>
+    decodedQuality(clip, config, params, evalFrames, renderer.factory, packBits);
   const config = make(width, height, frames);
   const chosen = await chooseTrainEngine('native', config);
   const adam = {
@@ -135,10 +155,10 @@ for (const name of values.variants!.split(',')) {
   };
   let trainMs = 0;
   let mark = performance.now();
-  const allocation = values.bits ? uniformBitAllocation(Number(values.bits)) : DEFAULT_BIT_ALLOCATION;
-  const freezeQuantized = values.freeze
+  const allocation = packBits ?? DEFAULT_BIT_ALLOCATION;
+  const freezeQuantized = runSettings.freeze
     ? {
-        fraction: Number(values.freeze),
+        fraction: runSettings.freeze,
         groups: Object.fromEntries(
           values['freeze-groups']!.split(',').map((g) => [g, allocation[g as keyof typeof allocation]]),
         ),
@@ -180,13 +200,13 @@ if (values.save && rows.length) {
   const first = rows[0];
   const result: SuiteResult = {
     suite: 'explore',
-    clip: clip.name,
+    clip: values.tag ? `${clip.name}-${values.tag}` : clip.name,
     clipDescription: clip.recipe.description,
     run: finishRun(run),
     settings: {
       iterations,
       seed: 1,
-      bits: values.bits ?? 'default',
+      bits: values.bits ?? 'default (or per run: VARIANT@BITS, f = frozen tables)',
       batch: '8 frames × 2048 pixels',
       frames,
     },
