@@ -15,7 +15,12 @@ import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
 import { DEFAULT_BIT_ALLOCATION, uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
 import { DEFAULT_ADAM, type EngineFactory } from '../src/codec/engine/types.js';
-import { type ModelConfig, profileConfig } from '../src/codec/model/config.js';
+import {
+  hashGrid,
+  type ModelConfig,
+  profileConfig,
+  profileTimeResolutions,
+} from '../src/codec/model/config.js';
 import { type ParamSet, parameterCount } from '../src/codec/model/params.js';
 import { train } from '../src/codec/train/trainer.js';
 import { type ClipName, loadClip } from './lib/clips.js';
@@ -35,6 +40,8 @@ const { values } = parseArgs({
     save: { type: 'boolean', default: false },
     freeze: { type: 'string' },
     tag: { type: 'string' },
+    fpb: { type: 'string' },
+    ppf: { type: 'string' },
     'freeze-groups': { type: 'string', default: 'encoding' },
     out: { type: 'string', default: join(import.meta.dirname, 'results') },
     beta2: { type: 'string' },
@@ -94,6 +101,30 @@ const variants: Record<string, Variant> = {
   'M-T1-15-h15': temporal('M', 1, 15, 0, 15),
   'M-T1-15-h16': temporal('M', 1, 15, 0, 16),
   'S-T1-15-h15': temporal('S', 1, 15, 0, 15),
+  'M-w128': (w, h, f) => {
+    const c = profileConfig('M', w, h, f);
+    c.base.n_neurons = 128;
+    return c;
+  },
+  'M-F4-L8': (w, h, f) => {
+    const c = profileConfig('M', w, h, f);
+    const times = profileTimeResolutions(8, f);
+    c.encoding = { ...hashGrid(8, 4, 14, 16, Math.max(w, h)), level_time_resolutions: times };
+    return c;
+  },
+  'M-L16-h13': (w, h, f) => {
+    const c = profileConfig('M', w, h, f);
+    c.encoding = {
+      ...hashGrid(16, 2, 13, 16, Math.max(w, h)),
+      level_time_resolutions: profileTimeResolutions(16, f),
+    };
+    return c;
+  },
+  'M-mod012': (w, h, f) => {
+    const c = profileConfig('M', w, h, f);
+    c.modulation.layers = [0, 1, 2];
+    return c;
+  },
 };
 
 const loaded = await loadClip(values.clip as ClipName, { log: (l) => process.stderr.write(`${l}\n`) });
@@ -131,6 +162,7 @@ const rows: Array<{
   seconds: number;
   psnr: number;
   bpp: number;
+  decodeFps: number;
   temporal: string;
 }> = [];
 for (const name of values.variants!.split(',')) {
@@ -166,6 +198,8 @@ for (const name of values.variants!.split(',')) {
     : undefined;
   await train({
     freezeQuantized,
+    framesPerBatch: values.fpb ? Number(values.fpb) : undefined,
+    pixelsPerFrame: values.ppf ? Number(values.ppf) : undefined,
     frames: clip.frames,
     width,
     height,
@@ -219,9 +253,17 @@ if (values.save && rows.length) {
     tables: [
       {
         title: `Config variants on ${clip.recipe.description}, native engine, decoded PSNR on every 8th frame`,
-        columns: ['variant', 'level time resolutions', 'parameters', 'train s', 'PSNR dB', 'bpp'],
-        digits: [0, 0, 0, 1, 2, 4],
-        rows: rows.map((r) => [r.name, r.temporal, r.parameters, r.seconds, r.psnr, r.bpp]),
+        columns: [
+          'variant',
+          'level time resolutions',
+          'parameters',
+          'train s',
+          'decode frames/s',
+          'PSNR dB',
+          'bpp',
+        ],
+        digits: [0, 0, 0, 1, 1, 2, 4],
+        rows: rows.map((r) => [r.name, r.temporal, r.parameters, r.seconds, r.decodeFps, r.psnr, r.bpp]),
       },
     ],
     plots: [],

@@ -1,6 +1,7 @@
 /**
  * Decoded quality of a model as it stands in training: pack it (quantize + Huffman) into a one-chunk file, decode
  * the given frames and score them against the clip. What a viewer would get at that point, not the batch loss.
+ * decodeFps times the renders alone (the decoder's first frame includes its model setup).
  */
 import type { RendererFactory } from '../../src/codec/decoder/stream-decoder.js';
 import { StreamDecoder } from '../../src/codec/decoder/stream-decoder.js';
@@ -21,7 +22,7 @@ export function decodedQuality(
   evalFrames: readonly number[],
   renderer: RendererFactory,
   bits?: BitAllocation,
-): { psnr: number; bpp: number } {
+): { psnr: number; bpp: number; decodeFps: number } {
   const { width, height } = clip;
   const frameCount = clip.frames.length;
   const { chunk, samples } = packChunk(config, params, { width, height, firstFrame: 0, frameCount }, bits);
@@ -33,6 +34,16 @@ export function decodedQuality(
   const bytes = writeLirnFile(file).length;
   const decoder = new StreamDecoder(file, renderer);
   const meter = new PsnrMeter();
-  for (const t of evalFrames) meter.add(toRgb8(decoder.renderFrame(t)), clip.frames[t]);
-  return { psnr: meter.summary().average, bpp: (bytes * 8) / (width * height * frameCount) };
+  let renderMs = 0;
+  for (const t of evalFrames) {
+    const started = performance.now();
+    const frame = decoder.renderFrame(t);
+    renderMs += performance.now() - started;
+    meter.add(toRgb8(frame), clip.frames[t]);
+  }
+  return {
+    psnr: meter.summary().average,
+    bpp: (bytes * 8) / (width * height * frameCount),
+    decodeFps: (evalFrames.length * 1000) / renderMs,
+  };
 }
