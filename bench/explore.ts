@@ -74,6 +74,14 @@ function temporal(
   };
 }
 
+/** S's hypernetwork (rank 6, hidden 32, latent 32) on another profile. */
+function smallHyper(c: ModelConfig): ModelConfig {
+  c.modulation.rank = 6;
+  c.modulation.hyper_hidden = [32];
+  c.latent.dim = 32;
+  return c;
+}
+
 /** The paper's static 2-D grid: the profile without time resolutions. */
 function staticGrid(profile: 'S' | 'M' | 'L', log2?: number): Variant {
   return (w, h) => {
@@ -118,6 +126,22 @@ const variants: Record<string, Variant> = {
       ...hashGrid(16, 2, 13, 16, Math.max(w, h)),
       level_time_resolutions: profileTimeResolutions(16, f),
     };
+    return c;
+  },
+  'M-r6': (w, h, f) => smallHyper(profileConfig('M', w, h, f)),
+  'M-h15-r6': (w, h, f) => {
+    const c = smallHyper(profileConfig('M', w, h, f));
+    if (c.encoding.otype === 'HashGrid') c.encoding.log2_hashmap_size = 15;
+    return c;
+  },
+  'L-h16': (w, h, f) => {
+    const c = profileConfig('L', w, h, f);
+    if (c.encoding.otype === 'HashGrid') c.encoding.log2_hashmap_size = 16;
+    return c;
+  },
+  'M-nomod': (w, h, f) => {
+    const c = profileConfig('M', w, h, f);
+    c.modulation.layers = [];
     return c;
   },
   'M-mod012': (w, h, f) => {

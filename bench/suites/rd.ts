@@ -251,7 +251,8 @@ function rdHeadline(data: RdData): Headline[] {
 function rdTables(data: RdData): Table[] {
   const tables: Table[] = [];
   tables.push({
-    title: 'Our codec: per profile one training (fixed wall time) re-packed at 8 and 6 bits, one for ≤ 4 bits',
+    title:
+      'Our codec: per profile one training (fixed wall time) re-packed at 8 and 6 bits, one for ≤ 4 bits',
     note:
       'encode s: training + packing of the first bit depth; 8 and 6 bits re-pack the same weights, ≤ 4 bits trains ' +
       'again with its tables snapped to 4 bits and frozen for the last 15% of the iterations. The budget ' +

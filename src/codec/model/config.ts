@@ -126,14 +126,16 @@ export function profileTimeResolutions(levels: number, chunkFrames: number): num
 }
 
 /**
- * Profiles S/M/L follow the paper's Ours-s/m/l, which differ in modulation rank (50/100/200 at width 512,
- * i.e. r/K ≈ 0.1/0.2/0.4). CPU budgets here call for base width 64 (S, M) and 128 (L), so the rank keeps the
- * paper's ratio to the width instead of its absolute value: a rank above the width would add parameters and no
- * expressiveness (rank(P·Q) ≤ K).
+ * Profiles S/M/L differ in hash-table size (2^13 / 2^14 / 2^15 rows per hashed level): on bunny 640×360×120 the
+ * tables are where bits buy quality. All three share the S hypernetwork — rank 6 modulation of the 64-wide second
+ * base layer from a 32-dim latent through one hidden layer of 32. The paper scales the rank instead (Ours-s/m/l:
+ * 50/100/200 at width 512); measured here with a spatio-temporal grid (bench/explore.ts, 5000 iterations, 6 bits),
+ * the rank-12 / latent-64 hypernetwork of the earlier M cost 24% more bits for +0.09 dB, three modulated layers
+ * cost 57% more bits and lost 0.9 dB, and width 128 cost 43% more bits for +0.26 dB.
  *
- * The hash grid is spatio-temporal (spec §4.3.3, `level_time_resolutions` from `profileTimeResolutions`): on
- * bunny 640×360×120 at 20k iterations and 6 bits it gave +0.85 dB over the paper's static 2-D grid for +14% bits
- * (bench/explore.ts; RESULTS.md "architecture exploration"). `chunkFrames` is the encoder's typical chunk length.
+ * The hash grid is spatio-temporal (spec §4.3.3, `level_time_resolutions` from `profileTimeResolutions`): +0.83 dB
+ * over the paper's static 2-D grid for +14% bits on the same clip. `chunkFrames` is the encoder's typical chunk
+ * length.
  */
 export function profileConfig(
   profile: ProfileName,
@@ -144,8 +146,8 @@ export function profileConfig(
   const finest = Math.max(16, Math.min(2048, Math.max(frameWidth, frameHeight)));
   const spec = {
     S: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 13, levels: 12 },
-    M: { width: 64, rank: 12, latent: 64, hyper: 64, log2: 14, levels: 12 },
-    L: { width: 128, rank: 50, latent: 128, hyper: 64, log2: 15, levels: 14 },
+    M: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 14, levels: 12 },
+    L: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 15, levels: 12 },
   }[profile];
   if (!spec) throw new Error(`unknown profile '${profile}' (expected one of ${PROFILE_NAMES.join(', ')})`);
   const encoding = hashGrid(spec.levels, 2, spec.log2, 16, finest);
