@@ -82,6 +82,14 @@ function smallHyper(c: ModelConfig): ModelConfig {
   return c;
 }
 
+/** The hypernetwork M had before this exploration: rank 12, hidden 64, latent 64. */
+function previousHyper(c: ModelConfig): ModelConfig {
+  c.modulation.rank = 12;
+  c.modulation.hyper_hidden = [64];
+  c.latent.dim = 64;
+  return c;
+}
+
 /** The paper's static 2-D grid: the profile without time resolutions. */
 function staticGrid(profile: 'S' | 'M' | 'L', log2?: number): Variant {
   return (w, h) => {
@@ -97,6 +105,8 @@ const variants: Record<string, Variant> = {
   S: (w, h, f) => profileConfig('S', w, h, f),
   M: (w, h, f) => profileConfig('M', w, h, f),
   L: (w, h, f) => profileConfig('L', w, h, f),
+  'M-previous': (w, h) => previousHyper(staticGrid('M')(w, h, 1)),
+  'M-previous-T': (w, h, f) => previousHyper(profileConfig('M', w, h, f)),
   'S-static': staticGrid('S'),
   'M-static': staticGrid('M'),
   'M-static-h15': staticGrid('M', 15),
