@@ -138,9 +138,9 @@ async function scanSceneCuts(source: FrameSource, onEvent?: (e: EncodeEvent) => 
 
 /**
  * Quantize-then-freeze fine-tuning of the tables. Measured on bunny 640×360×120, profile M, 5000 iterations
- * (bench/explore.ts --freeze 0.15): with 4-bit tables +0.30 dB (24.45 → 24.75), with 3-bit 23.09 dB; with 6-bit
- * tables −0.06 dB (noise: quantization costs little there), hence on only at ≤ 4 bits. Freezing the hypernetworks
- * too gained nothing (24.70 dB).
+ * (bench/explore.ts, RESULTS.md "explore — bunny-quant"): with 4-bit tables +0.32 dB (24.33 → 24.65); with 6-bit
+ * tables −0.06 dB (noise: quantization costs little there), hence on only at ≤ 4 bits. Freezing the
+ * hypernetworks too gained nothing.
  */
 export const DEFAULT_QUANT_FINETUNE = 0.15;
 export const QUANT_FINETUNE_MAX_BITS = 4;
