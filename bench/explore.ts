@@ -108,6 +108,18 @@ const variants: Record<string, Variant> = {
   'M-previous': (w, h) => previousHyper(staticGrid('M')(w, h, 1)),
   'M-previous-T': (w, h, f) => previousHyper(profileConfig('M', w, h, f)),
   'S-static': staticGrid('S'),
+  'S-allT': (w, h, f) => {
+    const c = profileConfig('S', w, h, f);
+    if (c.encoding.otype === 'HashGrid')
+      c.encoding.level_time_resolutions = geometric(12, 1, Math.round(f / 8));
+    return c;
+  },
+  'S-fineT': (w, h, f) => {
+    const c = profileConfig('S', w, h, f);
+    if (c.encoding.otype === 'HashGrid')
+      c.encoding.level_time_resolutions = geometric(12, 1, Math.round(f / 8)).map((t, l) => (l >= 6 ? t : 0));
+    return c;
+  },
   'M-static': staticGrid('M'),
   'M-static-h15': staticGrid('M', 15),
   'L-static': staticGrid('L'),

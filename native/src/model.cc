@@ -83,9 +83,10 @@ Model parse_model(const double* desc, std::size_t length) {
       g.rows = r.next("level rows", 1, kMaxTotal);
       g.offset = r.next("level offset", 0, kMaxTotal);
       const std::int64_t n = std::int64_t{g.resolution} + 1;
-      const std::int64_t vertices = n * n * (std::int64_t{g.time_resolution} + 1);
-      g.dense = vertices <= table;
-      if (g.rows != (g.dense ? vertices : table)) throw DescriptorError("model descriptor: level rows do not match its resolution");
+      // n² < 2^50 and T + 1 ≤ 2^24 + 1: the product is only formed when n² fits the table (no int64 overflow).
+      g.dense = n * n <= table && n * n * (std::int64_t{g.time_resolution} + 1) <= table;
+      const std::int64_t vertices = g.dense ? n * n * (std::int64_t{g.time_resolution} + 1) : table;
+      if (g.rows != vertices) throw DescriptorError("model descriptor: level rows do not match its resolution");
       check_range("grid level", g.offset, g.rows * m.features, m.total);
       m.grid.push_back(g);
     }

@@ -234,12 +234,12 @@ describe('render cost', () => {
   it('counts the base MLP and encoding per pixel and amortizes the per-frame hypernetwork work', () => {
     const m = profileConfig('M', 1920, 1080);
     const c = renderCost(m);
-    // 12 spatio-temporal levels × 8 corners × 2 features; layers 24→64, 64→64, 64→64, 64→3.
-    expect(c.encodingPerPixel).toBe(192);
+    // 6 spatio-temporal levels × 8 corners + 6 static × 4, 2 features; layers 24→64, 64→64, 64→64, 64→3.
+    expect(c.encodingPerPixel).toBe((6 * 8 + 6 * 4) * 2);
     expect(c.mlpPerPixel).toBe(24 * 64 + 2 * 64 * 64 + 64 * 3);
     // z, hypernetwork 32→32→6·128, mask P·Q (64·64·6) and W_t (64·64).
     expect(c.perFrame).toBe(32 + 32 * 32 + 32 * 768 + 64 * 64 * 6 + 64 * 64);
-    expect(macsPerPixel(m, 1920, 1080)).toBeCloseTo(192 + 9920 + c.perFrame / (1920 * 1080), 9);
+    expect(macsPerPixel(m, 1920, 1080)).toBeCloseTo(144 + 9920 + c.perFrame / (1920 * 1080), 9);
     // Spatio-temporal levels blend 8 corners: T = [2, 0, 3, 5], 2 features → (3·8 + 4)·2.
     expect(renderCost(tinyTemporalConfig()).encodingPerPixel).toBe((3 * 8 + 4) * 2);
     expect(renderCost(tinyHashConfig()).encodingPerPixel).toBe(4 * 4 * 2);
