@@ -15,7 +15,14 @@ import { buildPlayer } from '../../player/build.mjs';
 import type { PageHandle } from '../../player/src/main.js';
 import { StreamDecoder } from '../../src/codec/decoder/stream-decoder.js';
 import { fixtureVideo } from './fixture-video.js';
-import { type Browser, launchChromium, psnr, startTestServer, type TestServer } from './harness.js';
+import {
+  type Browser,
+  launchChromium,
+  psnr,
+  requireWebGpuAdapter,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 declare global {
   interface Window {
@@ -65,14 +72,7 @@ describe('player e2e: Chromium + WebGPU against the streaming server', () => {
 
   it('plays the served video to the end, switching models at chunk boundaries', async () => {
     const { page, problems } = await open('res=source');
-    const adapter = await page.evaluate(async () => {
-      const a = await navigator.gpu?.requestAdapter();
-      return a ? `${a.info.vendor} ${a.info.architecture}` : null;
-    });
-    if (!adapter)
-      throw new Error(
-        'WebGPU is unavailable in this headless Chromium (navigator.gpu.requestAdapter() gave no adapter)',
-      );
+    await requireWebGpuAdapter(page);
     await page.waitForFunction(() => window.lirn?.player.state === 'ended', null, { timeout: 30_000 });
     const result = await page.evaluate(() => {
       const { player, log } = window.lirn!;

@@ -14,7 +14,7 @@ import { paramSpecs } from '../../src/codec/model/params.js';
 import { createRenderer } from '../../src/codec/render/renderer.js';
 import { randomParams, tinyHashConfig, tinyTemporalConfig } from '../codec/engine/native/helpers.js';
 import type { GpuRenderRequest, GpuRenderResult } from './gpu-render-page.js';
-import { type Browser, launchChromium, psnr } from './harness.js';
+import { type Browser, launchChromium, psnr, requireWebGpuAdapter } from './harness.js';
 
 const ORIGIN = 'http://localhost'; // a secure context, which WebGPU needs; served through page.route
 const FRAMES = 5;
@@ -75,14 +75,7 @@ describe('WebGPU renderer vs the reference renderer (Chromium + WebGPU)', () => 
     });
     await page.goto(`${ORIGIN}/index.html`);
     await page.waitForFunction(() => typeof window.lirnGpuRender === 'function', null, { timeout: 20_000 });
-    const adapter = await page.evaluate(async () => {
-      const a = await navigator.gpu?.requestAdapter();
-      return a ? `${a.info.vendor} ${a.info.architecture}` : null;
-    });
-    if (!adapter)
-      throw new Error(
-        'WebGPU is unavailable in this headless Chromium (navigator.gpu.requestAdapter() gave no adapter)',
-      );
+    await requireWebGpuAdapter(page);
   }, 60_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildServer, type LirnFastify, type LirnServerOptions } from '../../src/server/index.js';
 
 export const CHROMIUM_PATH = process.env.LIRN_CHROMIUM ?? '/usr/bin/chromium';
@@ -100,6 +100,19 @@ export async function launchChromium(
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The page's WebGPU adapter as "vendor architecture"; throws a clear error when the browser offers none. */
+export async function requireWebGpuAdapter(page: Page): Promise<string> {
+  const adapter = await page.evaluate(async () => {
+    const a = await navigator.gpu?.requestAdapter();
+    return a ? `${a.info.vendor} ${a.info.architecture}` : null;
+  });
+  if (!adapter)
+    throw new Error(
+      'WebGPU is unavailable in this headless Chromium (navigator.gpu.requestAdapter() gave no adapter)',
+    );
+  return adapter;
 }
 
 /** PSNR in dB of two float RGB frames in [0, 1] (peak 1). */
