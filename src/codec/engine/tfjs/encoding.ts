@@ -76,42 +76,22 @@ export function hashGridCorners(
     const T = levelTimeResolution(enc, l);
     const dense = hashLevelVertices(enc, l) <= tableSize;
     const offset = offsets[l];
-    if (T === 0) {
-      for (let n = 0; n < count; n++) {
-        const px = coords[2 * n] * res;
-        const py = coords[2 * n + 1] * res;
-        const cx = Math.min(Math.max(Math.floor(px), 0), res - 1);
-        const cy = Math.min(Math.max(Math.floor(py), 0), res - 1);
-        const fx = px - cx;
-        const fy = py - cy;
-        const base = (n * levels + l) * K;
-        for (let c = 0; c < 4; c++) {
-          const dx = c & 1;
-          const dy = c >> 1;
-          const vx = cx + dx;
-          const vy = cy + dy;
-          const row = dense ? vx + vy * stride : ((Math.imul(vy, HASH_PRIME_Y) ^ vx) >>> 0) & mask;
-          index[base + c] = offset + row;
-          weight[base + c] = (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy);
-          if (K === 8) index[base + c + 4] = offset + row; // weight stays 0
-        }
-      }
-      continue;
-    }
-    const { tau, perGroup } = times!;
+    // Static levels have one time slice (ct = 0, weight 1); with 8 slots their last 4 repeat the rows at weight 0.
     let group = -1;
     let ct = 0;
     let wt0 = 1;
     let wt1 = 0;
     for (let n = 0; n < count; n++) {
-      const g = Math.floor(n / perGroup);
-      if (g !== group) {
-        group = g;
-        const pt = tau[g] * T;
-        ct = Math.min(Math.max(Math.floor(pt), 0), T - 1);
-        const ft = pt - ct;
-        wt0 = Math.fround(1 - ft);
-        wt1 = Math.fround(ft);
+      if (T > 0) {
+        const g = Math.floor(n / times!.perGroup);
+        if (g !== group) {
+          group = g;
+          const pt = times!.tau[g] * T;
+          ct = Math.min(Math.max(Math.floor(pt), 0), T - 1);
+          const ft = pt - ct;
+          wt0 = Math.fround(1 - ft);
+          wt1 = Math.fround(ft);
+        }
       }
       const px = coords[2 * n] * res;
       const py = coords[2 * n + 1] * res;
@@ -120,13 +100,13 @@ export function hashGridCorners(
       const fx = px - cx;
       const fy = py - cy;
       const base = (n * levels + l) * K;
-      for (let c = 0; c < 8; c++) {
+      for (let c = 0; c < K; c++) {
         const dx = c & 1;
         const dy = (c >> 1) & 1;
         const dt = c >> 2;
         const vx = cx + dx;
         const vy = cy + dy;
-        const vt = ct + dt;
+        const vt = T > 0 ? ct + dt : 0;
         const row = dense
           ? vx + vy * stride + vt * stride * stride
           : ((Math.imul(vy, HASH_PRIME_Y) ^ Math.imul(vt, HASH_PRIME_T) ^ vx) >>> 0) & mask;
