@@ -14,6 +14,7 @@ import {
   checkMalformed,
   checkVector,
   type DecoderUnderTest,
+  decodeChunkForConformance,
   describeVector,
   ManifestError,
   parseManifest,
@@ -22,6 +23,7 @@ import {
   type VectorEntry,
 } from '../../src/codec/conformance/index.js';
 import { loadAddon } from '../../src/codec/engine/native/index.js';
+import type { ModelConfig } from '../../src/codec/model/config.js';
 import { createRenderer } from '../../src/codec/render/index.js';
 import { createRng } from '../../src/codec/util/random.js';
 import { readBoxes, readLirnFile, writeLirnFile } from '../../src/container/index.js';
@@ -53,6 +55,7 @@ describe('conformance vectors', () => {
       'trained',
       '2 chunks',
       'odd frame size',
+      'coordinate warp',
     ]) {
       expect(covers).toContain(feature);
     }
@@ -160,6 +163,42 @@ describe('the checks can fail', () => {
     const failedFrames = failures(results).map((r) => r.subject);
     expect(failedFrames.length).toBeGreaterThan(0);
     for (const s of failedFrames) expect(s).toMatch(/t=\d+\.\d+/);
+  });
+
+  it('warp-affine warps every frame: a decoder that ignores the warp, or its affine terms, fails every frame', () => {
+    const w = vector('warp-affine');
+    const bytes = read(w.file);
+    const file = readLirnFile(bytes);
+    const model = decodeChunkForConformance(file, 0, bytes);
+    expect(model.config.warp).toEqual({ otype: 'Affine', scale: 0.1 });
+    // The warp's six latent components (spec §4.3.2.1) are far from 0 in every frame.
+    const dim = model.config.latent.dim;
+    const z = model.params.get('latents')!.data;
+    for (let f = 0; f < file.frameCount; f++) {
+      const warp = Array.from(z.subarray(f * dim, f * dim + 6), Math.abs);
+      expect(Math.max(...warp), `frame ${f}`).toBeGreaterThan(0.5);
+      expect(warp.filter((v) => v > 0.1).length, `frame ${f}`).toBeGreaterThanOrEqual(3);
+    }
+    const withWarp = (warp: ModelConfig['warp']): DecoderUnderTest => ({
+      name: `warp ${warp?.otype ?? 'none'}`,
+      open: (m) => createRenderer({ ...m, config: { ...m.config, warp } }),
+    });
+    // Rendering the same model without its warp gives other bytes for every frame of the manifest.
+    const unwarped = createRenderer({ ...model, config: { ...model.config, warp: null } });
+    for (const f of w.frames) {
+      expect(sha256Hex(unwarped.renderFrameRgb8(f.t, f.width, f.height)), `t=${f.t}`).not.toBe(f.sha256);
+    }
+    for (const decoder of [withWarp(null), withWarp({ otype: 'Translation', scale: 0.1 })]) {
+      const frames = checkVector(inputOf(w), w, manifest.bound, decoder).filter((r) => r.kind === 'frame');
+      expect(frames).toHaveLength(w.frames.length);
+      for (const r of frames) expect(r.status, `${decoder.name} ${r.subject}`).toBe('fail');
+    }
+    // The warp as written passes exactly (the fractional frame included: the warp is interpolated with z).
+    const frames = checkVector(inputOf(w), w, manifest.bound, withWarp(model.config.warp)).filter(
+      (r) => r.kind === 'frame',
+    );
+    expect(frames.map((r) => [r.status, r.frame?.exact])).toEqual(w.frames.map(() => ['pass', true]));
+    expect(w.frames.some((f) => !Number.isInteger(f.t))).toBe(true);
   });
 
   it('a decoder that renders at half resolution and upsamples fails; float noise of 2e-3 passes inexactly', () => {

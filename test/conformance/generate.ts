@@ -4,16 +4,22 @@
  *
  *   npx tsx test/conformance/generate.ts           regenerate everything
  *   npx tsx test/conformance/generate.ts --check   regenerate in memory and compare with the files here
+ *   npx tsx test/conformance/generate.ts --only warp-affine[,NAME…]
+ *       rebuild only the named vectors; every other vector's bytes and manifest entry are taken from the files
+ *       here (so a new vector can be added without retraining the others on a changed native engine)
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   type ConformanceManifest,
   describeMalformed,
   describeVector,
   MANIFEST_FORMAT,
   MANIFEST_VERSION,
+  parseManifest,
+  type VectorEntry,
 } from '../../src/codec/conformance/index.js';
 import { readLirnFile } from '../../src/container/index.js';
 import {
@@ -30,7 +36,21 @@ export const CONFORMANCE_DIR = dirname(fileURLToPath(import.meta.url));
 /** The PSNR bound of spec §6.3 and the largest sample difference a conforming decoder may show. */
 export const BOUND = { min_psnr_db: 50, max_sample_diff: 8 };
 
-export async function generate(): Promise<{ manifest: ConformanceManifest; files: Map<string, Uint8Array> }> {
+/** The committed manifest's vector entries by file name (for `--only`). */
+async function committedVectors(): Promise<Map<string, VectorEntry>> {
+  const text = await readFile(join(CONFORMANCE_DIR, 'manifest.json'), 'utf8');
+  return new Map(parseManifest(JSON.parse(text)).vectors.map((v) => [v.file, v]));
+}
+
+/** Builds every vector, or with `only` just those named, the others read back from the committed files. */
+export async function generate(
+  only?: ReadonlySet<string>,
+): Promise<{ manifest: ConformanceManifest; files: Map<string, Uint8Array> }> {
+  if (only) {
+    const unknown = [...only].filter((n) => !VECTORS.some((r) => r.name === n));
+    if (unknown.length) throw new Error(`--only: no vector named ${unknown.join(', ')}`);
+  }
+  const committed = only ? await committedVectors() : null;
   const files = new Map<string, Uint8Array>();
   const manifest: ConformanceManifest = {
     format: MANIFEST_FORMAT,
@@ -41,6 +61,14 @@ export async function generate(): Promise<{ manifest: ConformanceManifest; files
   };
   const built = new Map<string, Uint8Array>();
   for (const recipe of VECTORS) {
+    if (committed && !only?.has(recipe.name)) {
+      const kept = committed.get(vectorFileName(recipe.name));
+      if (!kept) throw new Error(`--only: ${vectorFileName(recipe.name)} is not in the committed manifest`);
+      const bytes = new Uint8Array(await readFile(join(CONFORMANCE_DIR, kept.file)));
+      built.set(recipe.name, bytes);
+      manifest.vectors.push(kept);
+      continue;
+    }
     const started = performance.now();
     const bytes = await buildVectorBytes(recipe);
     built.set(recipe.name, bytes);
@@ -80,8 +108,10 @@ export async function generate(): Promise<{ manifest: ConformanceManifest; files
 }
 
 async function main(): Promise<number> {
-  const check = process.argv.includes('--check');
-  const { files } = await generate();
+  const { values } = parseArgs({ options: { check: { type: 'boolean' }, only: { type: 'string' } } });
+  const check = values.check ?? false;
+  const only = values.only ? new Set(values.only.split(',')) : undefined;
+  const { files } = await generate(only);
   let differing = 0;
   let total = 0;
   for (const [name, bytes] of files) {

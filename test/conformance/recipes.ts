@@ -87,6 +87,24 @@ function perturbedParams(config: ModelConfig, frames: number, seed: number, outp
   return params;
 }
 
+/**
+ * Overwrites the affine warp's latent components (spec §4.3.2.1) of every frame with a smooth camera motion: a pan
+ * right and a tilt up with a slowly changing shear and a vertical zoom, in latent units (times `warp.scale` they
+ * are coordinate offsets: u from −0.05 to 0.2 of the frame width, d from −0.1 to −0.07). Every frame, the first
+ * included, is warped, and the edge pixels are pushed past 0 or 1, so the clamp matters too.
+ */
+function affinePan(config: ModelConfig, params: ParamSet, frames: number): void {
+  const z = params.get('latents')!.data;
+  const dim = config.latent.dim;
+  for (let f = 0; f < frames; f++) {
+    const s = frames > 1 ? f / (frames - 1) : 0;
+    z.set(
+      [-0.5 + 2.5 * s, 0.6 - 1.4 * s, 0.3 + 0.3 * s, -0.4 + 0.2 * s, 0.2 - 0.4 * s, -1 + 0.3 * s],
+      f * dim,
+    );
+  }
+}
+
 /** A whole file from per-chunk parameters and an explicit segment split (frames per segment, per chunk). */
 function assemble(
   chunksIn: Array<{ config: ModelConfig; params: ParamSet; segments: number[] }>,
@@ -379,6 +397,41 @@ export const VECTORS: VectorRecipe[] = [
         { width: 5, height: 3 },
         bits([2, 'channel'], [8, 'tensor'], [16, 'channel'], [1, 'channel']),
         { timescale: 30, sampleDuration: 1 },
+      );
+    },
+  },
+  {
+    name: 'warp-affine',
+    description:
+      'Seeded, perturbed (untrained) HashGrid model (4 levels: 2 dense, 2 hashed) with an affine coordinate warp ' +
+      '(config.warp Affine, scale 0.1) read from latent components 0..5, set to a smooth pan, tilt, shear and ' +
+      'zoom; 32x24, 6 frames in 2 segments; the fractional-time check interpolates the warp. 8/10-bit allocation.',
+    covers: [
+      'affine coordinate warp',
+      'warp clamped at the frame edges',
+      'warp interpolated at a fractional time',
+      'HashGrid dense levels',
+      'HashGrid hashed levels',
+      'latents 10-bit channel',
+    ],
+    trained: false,
+    build: async () => {
+      const config: ModelConfig = {
+        version: 1,
+        encoding: hashGrid(4, 2, 8, 4, 32),
+        warp: { otype: 'Affine', scale: 0.1 },
+        base: mlp(16, 2),
+        modulation: { layers: [1], rank: 2, hyper_hidden: [8], activation: 'Tanh' },
+        latent: { dim: 10, init_std: 0.05 },
+        patch: null,
+      };
+      const params = perturbedParams(config, 6, 60);
+      affinePan(config, params, 6);
+      return assemble(
+        [{ config, params, segments: [3, 3] }],
+        { width: 32, height: 24 },
+        EIGHT_BIT_ALLOCATION,
+        { timescale: 24, sampleDuration: 1 },
       );
     },
   },

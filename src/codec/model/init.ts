@@ -2,7 +2,7 @@
  * Initial parameters of a Latent-INR model, deterministic for a seed. One RNG stream fills every tensor in
  * `paramSpecs` order, element by element, so any engine or platform starts from the same weights.
  *
- * - latents ~ N(0, init_std²) (paper: small Gaussian);
+ * - latents ~ N(0, init_std²) (paper: small Gaussian), except the warp's components (warp.ts), which start at 0;
  * - hash-grid tables ~ U(−1e-4, 1e-4) (instant-NGP);
  * - base weights He-uniform U(±sqrt(6/in)), biases 0; a modulated layer's weights are doubled because
  *   sigmoid(P·Q) ≈ 0.5 at the start would otherwise halve them and shrink the activations layer by layer;
@@ -14,6 +14,7 @@
 import { createRng, type Rng } from '../util/random.js';
 import type { ModelConfig } from './config.js';
 import { createParamSet, type ParamSet, type ParamSpec, paramSpecs } from './params.js';
+import { zeroWarpLatents } from './warp.js';
 
 export const HASH_TABLE_INIT_RANGE = 1e-4;
 
@@ -41,6 +42,7 @@ function fillTensor(
     case 'latents': {
       const std = config.latent.init_std;
       for (let i = 0; i < data.length; i++) data[i] = std * rng.normal();
+      zeroWarpLatents(config, data);
       return;
     }
     case 'encoding':

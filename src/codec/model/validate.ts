@@ -3,8 +3,9 @@
  * present, of the right type and within limits that keep parameter specs and scratch buffers small, before
  * anything is sized from it.
  */
-import type { ModelConfig } from './config.js';
+import type { ModelConfig, WarpConfig } from './config.js';
 import { ModelError } from './errors.js';
+import { WARP_OTYPES, warpLatentDims } from './warp.js';
 
 export const MODEL_LIMITS = {
   levels: 64,
@@ -20,6 +21,7 @@ export const MODEL_LIMITS = {
   latentDim: 65536,
   patchSize: 64,
   patchChannels: 4096,
+  warpScale: 1,
 } as const;
 
 function fail(where: string, message: string): never {
@@ -128,6 +130,29 @@ export function validateModelConfig(input: unknown): ModelConfig {
   int(latent.dim, 'config.latent.dim', 1, MODEL_LIMITS.latentDim);
   if (typeof latent.init_std !== 'number' || !(latent.init_std >= 0) || !Number.isFinite(latent.init_std)) {
     fail('config.latent.init_std', `expected a finite number ≥ 0, got ${describe(latent.init_std)}`);
+  }
+
+  if (c.warp != null) {
+    const warp = object(c.warp, 'config.warp');
+    if (!(WARP_OTYPES as readonly unknown[]).includes(warp.otype)) {
+      fail(
+        'config.warp.otype',
+        `unknown warp ${describe(warp.otype)} (expected ${WARP_OTYPES.map((o) => `'${o}'`).join(' or ')})`,
+      );
+    }
+    if (typeof warp.scale !== 'number' || !(warp.scale > 0 && warp.scale <= MODEL_LIMITS.warpScale)) {
+      fail(
+        'config.warp.scale',
+        `expected a number in (0, ${MODEL_LIMITS.warpScale}], got ${describe(warp.scale)}`,
+      );
+    }
+    const dims = warpLatentDims(warp as unknown as WarpConfig);
+    if ((latent.dim as number) < dims) {
+      fail(
+        'config.warp',
+        `a '${String(warp.otype)}' warp reads ${dims} latent components but config.latent.dim is ${String(latent.dim)}`,
+      );
+    }
   }
 
   if (c.patch != null) {

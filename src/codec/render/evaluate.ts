@@ -1,12 +1,14 @@
 /**
  * Runs the base network on batches of coordinates for several frame times at once. With a static encoding, the
  * encoding and the base layers before the first modulated one do not depend on the frame time, so they are
- * computed once per batch and shared by every frame time; a spatio-temporal grid is encoded per frame time.
+ * computed once per batch and shared by every frame time; a spatio-temporal grid or a warp (each frame samples
+ * its own positions) is encoded per frame time.
  */
 import { encodingOutputDim } from '../model/config.js';
 import { encodePositions, encodingIsTemporal } from '../model/encoding.js';
 import { baseForward, createMlpScratch, denseForward, type MlpScratch } from '../model/mlp.js';
 import type { PreparedModel } from '../model/model.js';
+import { warpCoords } from '../model/warp.js';
 
 /** Activation floats per scratch buffer; bounds memory whatever the layer widths. */
 const SCRATCH_FLOATS = 1 << 20;
@@ -20,7 +22,7 @@ export interface BatchEvaluator {
   /**
    * Base-network output for `n ≤ batchSize` coordinates (interleaved x, y) under each entry of `frameWeights`
    * (from `frameWeights`) at frame time `times[k]`; writes `outs[k]` as [n, outDim] starting at float offset
-   * `outOffset`.
+   * `outOffset`. `warps[k]` (warp.ts `warpParams`, null for none) moves frame k's coordinates first.
    */
   evaluate(
     coords: Float32Array,
@@ -29,6 +31,7 @@ export interface BatchEvaluator {
     outs: Float32Array[],
     outOffset: number,
     times: readonly number[],
+    warps?: readonly (Float64Array | null)[],
   ): void;
 }
 
@@ -46,16 +49,17 @@ export function createBatchEvaluator(model: PreparedModel, maxBatch = MAX_BATCH)
   const outDim = layers[last].outDim;
   const result = new Float32Array(batchSize * outDim);
   const temporal = encodingIsTemporal(model.config.encoding);
+  const warped = new Float32Array(2 * batchSize);
 
   return {
     batchSize,
     outDim,
-    evaluate(coords, n, frameWeights, outs, outOffset, times) {
+    evaluate(coords, n, frameWeights, outs, outOffset, times, warps) {
       if (n > batchSize)
         throw new RangeError(`evaluate: ${n} coordinates exceed the batch size ${batchSize}`);
       // Latent-independent prefix: encoding, then layers 0 … firstModulated − 1 (never the output layer).
-      const prefix = (t: number): Float32Array => {
-        encodePositions(model, coords, n, encoded, t);
+      const prefix = (t: number, warp: Float64Array | null = null): Float32Array => {
+        encodePositions(model, warp ? warpCoords(warp, coords, n, warped) : coords, n, encoded, t);
         let x = encoded;
         for (let i = 0; i < firstModulated; i++) {
           const y = shared[i % 2];
@@ -64,9 +68,10 @@ export function createBatchEvaluator(model: PreparedModel, maxBatch = MAX_BATCH)
         }
         return x;
       };
-      let x = temporal ? encoded : prefix(0);
+      const perFrame = temporal || (warps?.some((w) => w) ?? false);
+      let x = perFrame ? encoded : prefix(0);
       for (let k = 0; k < frameWeights.length; k++) {
-        if (temporal) x = prefix(times[k]);
+        if (perFrame) x = prefix(times[k], warps?.[k] ?? null);
         baseForward(layers, frameWeights[k], x, n, result, scratch, firstModulated);
         outs[k].set(result.subarray(0, n * outDim), outOffset);
       }

@@ -9,6 +9,7 @@ import { frameWeights } from '../model/hypernet.js';
 import { latentAt } from '../model/latent.js';
 import { type Model, type PreparedModel, prepareModel } from '../model/model.js';
 import { conv3x3Rows, conv3x3WeightHWC, pixelShuffle } from '../model/patch.js';
+import { warpParams } from '../model/warp.js';
 import { gridCoords } from './coords.js';
 import { type BatchEvaluator, createBatchEvaluator } from './evaluate.js';
 import { type FrameBuffer, writeOutput } from './output.js';
@@ -49,16 +50,18 @@ export function createRenderer(model: Model, options: RendererOptions = {}): Ren
     checkDimension('height', height);
     if (!Array.isArray(times))
       throw new ModelError('bad-argument', 'times', 'expected an array of frame times');
-    const weights = times.map((t) => {
+    const latents = times.map((t) => {
       if (typeof t !== 'number' || !Number.isFinite(t)) {
         throw new ModelError('bad-argument', 't', `frame time must be a finite number, got ${String(t)}`);
       }
-      return frameWeights(prepared, latentAt(prepared.latents, prepared.frames, prepared.latentDim, t));
+      return latentAt(prepared.latents, prepared.frames, prepared.latentDim, t);
     });
+    const weights = latents.map((z) => frameWeights(prepared, z));
+    const warps = latents.map((z) => warpParams(prepared.config, z));
     evaluator ??= createBatchEvaluator(prepared, options.batchSize);
     const frames = weights.map(() => allocate(width * height * 3));
-    if (prepared.patch) renderPatchFrames(prepared, evaluator, weights, times, width, height, frames);
-    else renderPixelFrames(evaluator, weights, times, width, height, frames);
+    if (prepared.patch) renderPatchFrames(prepared, evaluator, weights, warps, times, width, height, frames);
+    else renderPixelFrames(evaluator, weights, warps, times, width, height, frames);
     return frames;
   };
   const float = (size: number) => new Float32Array(size);
@@ -103,6 +106,7 @@ function checkDimension(name: string, value: number): void {
 function renderPixelFrames(
   evaluator: BatchEvaluator,
   weights: Float32Array[][],
+  warps: (Float64Array | null)[],
   times: readonly number[],
   width: number,
   height: number,
@@ -115,7 +119,7 @@ function renderPixelFrames(
   for (let start = 0; start < total; start += batch) {
     const n = Math.min(batch, total - start);
     gridCoords(start, n, width, height, coords);
-    evaluator.evaluate(coords, n, weights, results, 0, times);
+    evaluator.evaluate(coords, n, weights, results, 0, times, warps);
     for (let k = 0; k < frames.length; k++) writeOutput(results[k], 0, n * 3, frames[k], start * 3);
   }
 }
@@ -128,6 +132,7 @@ function renderPatchFrames(
   model: PreparedModel,
   evaluator: BatchEvaluator,
   weights: Float32Array[][],
+  warps: (Float64Array | null)[],
   times: readonly number[],
   width: number,
   height: number,
@@ -157,7 +162,7 @@ function renderPatchFrames(
     for (let done = 0; done < cells; done += evaluator.batchSize) {
       const n = Math.min(evaluator.batchSize, cells - done);
       gridCoords(f0 * wg + done, n, wg, hg, coords);
-      evaluator.evaluate(coords, n, weights, features, done * C, times);
+      evaluator.evaluate(coords, n, weights, features, done * C, times, warps);
     }
     for (let k = 0; k < weights.length; k++) {
       conv3x3Rows(features[k], f0, f1 - f0, hg, wg, C, convWeight, bias, convC, r0, rows, conv);

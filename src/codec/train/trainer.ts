@@ -13,6 +13,7 @@ import type { EngineFactory, GroupRates, OptimizerState, StepExtras, TrainEngine
 import type { ModelConfig } from '../model/config.js';
 import { initParams } from '../model/init.js';
 import type { ParamSet } from '../model/params.js';
+import { zeroWarpLatents } from '../model/warp.js';
 import { createRng, type Rng } from '../util/random.js';
 import { CheckpointError, type TrainCheckpoint } from './checkpoint-format.js';
 import {
@@ -295,9 +296,10 @@ function splitAlignState(c: TrainCheckpoint): { checkpoint: TrainCheckpoint; ali
 
 function startingParams(config: ModelConfig, frames: number, seed: number, latentInit = 'random'): ParamSet {
   const params = initParams(config, frames, seed);
-  if (latentInit === 'temporal')
+  if (latentInit === 'temporal') {
     temporalLatents(params.get('latents')!.data, config.latent.dim, config.latent.init_std);
-  else if (latentInit !== 'random')
+    zeroWarpLatents(config, params.get('latents')!.data);
+  } else if (latentInit !== 'random')
     throw new RangeError(`latentInit must be 'random' or 'temporal', got '${latentInit}'`);
   return params;
 }

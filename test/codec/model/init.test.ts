@@ -40,7 +40,13 @@ describe('initParams', () => {
   });
 
   it('uses the documented distributions', () => {
-    const lat = stats(getParam(params, 'latents').data);
+    // The warp's components (the first 6 of each row) start at 0, the rest ~ N(0, init_std²).
+    const latents = getParam(params, 'latents').data;
+    const dim = config.latent.dim;
+    const warpPart = latents.filter((_, i) => i % dim < 6);
+    const rest = latents.filter((_, i) => i % dim >= 6);
+    expect(warpPart.every((v) => v === 0)).toBe(true);
+    const lat = stats(rest);
     expect(Math.abs(lat.std - config.latent.init_std) / config.latent.init_std).toBeLessThan(0.1);
     const grid = stats(getParam(params, 'encoding.level0').data);
     expect(grid.maxAbs).toBeLessThanOrEqual(HASH_TABLE_INIT_RANGE);
