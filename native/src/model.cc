@@ -19,6 +19,12 @@ class Reader {
     return static_cast<std::int64_t>(x);
   }
   int small(const char* what, int lo, int hi) { return static_cast<int>(next(what, lo, hi)); }
+  double real(const char* what) {
+    if (pos_ >= n_) throw DescriptorError(std::string("model descriptor ends before ") + what);
+    const double x = d_[pos_++];
+    if (!std::isfinite(x)) throw DescriptorError(std::string("model descriptor: ") + what + " is not finite");
+    return x;
+  }
   bool done() const { return pos_ == n_; }
 
  private:
@@ -57,7 +63,7 @@ int Model::max_width() const {
 Model parse_model(const double* desc, std::size_t length) {
   Reader r(desc, length);
   Model m;
-  if (r.small("version", 0, 1000) != 2) throw DescriptorError("model descriptor: unsupported version");
+  if (r.small("version", 0, 1000) != 3) throw DescriptorError("model descriptor: unsupported version");
   m.encoding = static_cast<Encoding>(r.small("encoding type", 0, 1));
   m.enc_dim = r.small("encoding dim", 1, kMaxWidth);
   m.latent_dim = r.small("latent dim", 1, kMaxWidth);
@@ -69,6 +75,11 @@ Model parse_model(const double* desc, std::size_t length) {
   m.total = r.next("total parameters", 1, kMaxTotal);
   m.latents = r.next("latents offset", 0, kMaxTotal);
   check_range("latents", m.latents, std::int64_t{m.frames} * m.latent_dim, m.total);
+  m.warp = static_cast<WarpKind>(r.small("warp kind", 0, 2));
+  m.warp_scale = r.real("warp scale");
+  if (m.warp != WarpKind::None && !(m.warp_scale > 0 && m.warp_scale <= 1))
+    throw DescriptorError("model descriptor: warp scale must be in (0, 1]");
+  if (m.warp_dims() > m.latent_dim) throw DescriptorError("model descriptor: the warp reads more latent components than there are");
 
   if (m.encoding == Encoding::HashGrid) {
     m.levels = r.small("grid levels", 1, 64);

@@ -10,6 +10,9 @@ namespace lirn {
 
 enum class Encoding { HashGrid = 0, Fourier = 1 };
 
+// Per-frame coordinate warp from the first latent components (spec §4.3.2.1).
+enum class WarpKind { None = 0, Translation = 1, Affine = 2 };
+
 struct GridLevel {
   int resolution;
   int time_resolution;  // 0: static 2-D level
@@ -50,6 +53,9 @@ struct Model {
 
   int latent_dim;
   int frames;
+  WarpKind warp = WarpKind::None;
+  double warp_scale = 0;
+  int warp_dims() const { return warp == WarpKind::Affine ? 6 : warp == WarpKind::Translation ? 2 : 0; }
   int rank;
   std::int64_t latents;
   std::vector<DenseLayer> layers;

@@ -36,6 +36,9 @@ inline void split(std::int64_t n, int tid, int nt, std::int64_t& lo, std::int64_
 
 struct Network::Scratch {
   std::vector<double> xy;
+  std::vector<double> xy0;                 // unwarped coordinates (warp only)
+  std::vector<unsigned char> inside;       // per coordinate: the warp did not clamp it
+  std::vector<float> dxy;                  // dL/d(warped coordinate)
   std::vector<std::vector<float>> acts;  // acts[i] is the input of base layer i; the last is the output
   std::vector<float> d0, d1;
   std::vector<std::int32_t> idx;
@@ -73,6 +76,9 @@ Network::Network(Model model, int threads, bool trainable, const Kernels* kernel
   for (int t = 0; t < nt; ++t) {
     auto s = std::make_unique<Scratch>();
     s->xy.resize(kTile * 2);
+    s->xy0.resize(kTile * 2);
+    s->inside.resize(kTile * 2);
+    s->dxy.resize(kTile * 2);
     s->acts.emplace_back(std::size_t(kTile) * model_.enc_dim);
     for (const auto& l : model_.layers) s->acts.emplace_back(std::size_t(kTile) * l.out);
     s->d0.resize(wide);
@@ -86,6 +92,7 @@ Network::Network(Model model, int threads, bool trainable, const Kernels* kernel
     grad_.assign(nt, std::vector<float>(params_.size(), 0.0f));
     dwt_.resize(nt);
     loss_.assign(nt, 0.0);
+    warp_acc_.resize(nt);
   }
 }
 
@@ -94,8 +101,10 @@ Network::~Network() = default;
 void Network::plan_frames(int frames) {
   if (frames <= planned_frames_) return;
   frame_slots_.resize(std::size_t(frames) * mod_slot_size_);
-  if (trainable_)
+  if (trainable_) {
     for (auto& d : dwt_) d.resize(std::size_t(frames) * dwt_frame_size_);
+    for (auto& a : warp_acc_) a.resize(std::size_t(frames) * 6);
+  }
   planned_frames_ = frames;
 }
 
@@ -268,7 +277,7 @@ void Network::forward(int n, int frame, Scratch& s) const {
   }
 }
 
-void Network::backward(int n, int frame, Scratch& s, const float* dout, float* grad, float* dwt, bool timed) {
+const float* Network::backward(int n, int frame, Scratch& s, const float* dout, float* grad, float* dwt, bool timed) {
   const int nl = static_cast<int>(model_.layers.size());
   const float* cur = dout;
   float* bufs[2] = {s.d0.data(), s.d1.data()};
@@ -282,7 +291,7 @@ void Network::backward(int n, int frame, Scratch& s, const float* dout, float* g
     k_->gemm(L.out, L.in, n, cur, 1, L.out, s.acts[i].data(), L.in, gw, L.in, acc);
     float* gb = grad + L.bias;
     k_->colsum_add(n, L.out, cur, gb);
-    if (i == 0 && !model_.encoding_has_params()) break;
+    if (i == 0 && !model_.encoding_has_params() && model_.warp == WarpKind::None) return nullptr;
     GemmEpilogue ep;
     if (i > 0) {
       ep.gate = s.acts[i].data();
@@ -297,6 +306,104 @@ void Network::backward(int n, int frame, Scratch& s, const float* dout, float* g
     const double t0 = timed ? now() : 0;
     encode_backward(n, s, cur, grad);
     if (timed) timings[kEncodeBackward] += now() - t0;
+  }
+  return cur;
+}
+
+void Network::warp_params(const float* z, double* p) const {
+  const int dims = model_.warp_dims();
+  for (int k = 0; k < 6; ++k) p[k] = k < dims ? model_.warp_scale * static_cast<double>(z[k]) : 0.0;
+}
+
+void Network::apply_warp(const double* p, int n, Scratch& s) const {
+  for (int i = 0; i < n; ++i) {
+    const double x = s.xy[2 * i], y = s.xy[2 * i + 1];
+    s.xy0[2 * i] = x;
+    s.xy0[2 * i + 1] = y;
+    const double X = x - 0.5, Y = y - 0.5;
+    const double wx = x + p[0] + p[2] * X + p[3] * Y, wy = y + p[1] + p[4] * X + p[5] * Y;
+    // NaN fails both comparisons and lands on 0, like the reference's clamp.
+    s.inside[2 * i] = wx >= 0 && wx <= 1;
+    s.inside[2 * i + 1] = wy >= 0 && wy <= 1;
+    s.xy[2 * i] = static_cast<float>(wx >= 0 ? (wx <= 1 ? wx : 1) : 0);
+    s.xy[2 * i + 1] = static_cast<float>(wy >= 0 ? (wy <= 1 ? wy : 1) : 0);
+  }
+}
+
+// dL/d(x', y') per point from dL/d(encoding): for the hash grid through the corner rows and weights the forward
+// pass kept (the cell fractions are recovered from the weights: fx = Σ weights of the +x corners), for Fourier
+// features analytically; then the chain rule to the warp parameters, zero where the warp clamped.
+void Network::warp_backward(int n, Scratch& s, const float* denc, double* acc) const {
+  const int E = model_.enc_dim;
+  float* dxy = s.dxy.data();
+  std::fill(dxy, dxy + 2 * n, 0.0f);
+  if (model_.encoding == Encoding::HashGrid) {
+    const int F = model_.features;
+    for (int l = 0; l < model_.levels; ++l) {
+      const GridLevel& g = model_.grid[l];
+      const float* table = params_.data() + g.offset;
+      const int slices = g.time_resolution > 0 ? 2 : 1;
+      const float N = static_cast<float>(g.resolution);
+      const std::int32_t* il = s.idx.data() + std::int64_t{l} * n * 8;
+      const float* wl = s.w.data() + std::int64_t{l} * n * 8;
+      for (int p = 0; p < n; ++p) {
+        float wt[2] = {0, 0}, fx = 0, fy = 0;
+        for (int sl = 0; sl < slices; ++sl) {
+          const float* w = wl + p;
+          const float w0 = w[(4 * sl) * n], w1 = w[(4 * sl + 1) * n], w2 = w[(4 * sl + 2) * n], w3 = w[(4 * sl + 3) * n];
+          wt[sl] = w0 + w1 + w2 + w3;
+          fx += w1 + w3;
+          fy += w2 + w3;
+        }
+        const float* d = denc + std::int64_t{p} * E + l * F;
+        float gx = 0, gy = 0;
+        for (int sl = 0; sl < slices; ++sl) {
+          const float* t0 = table + std::int64_t{il[(4 * sl) * n + p]} * F;
+          const float* t1 = table + std::int64_t{il[(4 * sl + 1) * n + p]} * F;
+          const float* t2 = table + std::int64_t{il[(4 * sl + 2) * n + p]} * F;
+          const float* t3 = table + std::int64_t{il[(4 * sl + 3) * n + p]} * F;
+          float sx = 0, sy = 0;
+          for (int f = 0; f < F; ++f) {
+            sx += d[f] * ((1 - fy) * (t1[f] - t0[f]) + fy * (t3[f] - t2[f]));
+            sy += d[f] * ((1 - fx) * (t2[f] - t0[f]) + fx * (t3[f] - t1[f]));
+          }
+          gx += wt[sl] * sx;
+          gy += wt[sl] * sy;
+        }
+        dxy[2 * p] += N * gx;
+        dxy[2 * p + 1] += N * gy;
+      }
+    }
+  } else {
+    const double pi = 3.14159265358979323846;
+    for (int p = 0; p < n; ++p) {
+      const float* d = denc + std::int64_t{p} * E;
+      const double x = s.xy[2 * p], y = s.xy[2 * p + 1];
+      double gx = 0, gy = 0;
+      int at = 0;
+      if (model_.include_input) {
+        gx += d[at++];
+        gy += d[at++];
+      }
+      for (int k = 0; k < model_.frequencies; ++k) {
+        const double fk = std::ldexp(pi, k);
+        gx += d[at] * fk * std::cos(fk * x) - d[at + 2] * fk * std::sin(fk * x);
+        gy += d[at + 1] * fk * std::cos(fk * y) - d[at + 3] * fk * std::sin(fk * y);
+        at += 4;
+      }
+      dxy[2 * p] = static_cast<float>(gx);
+      dxy[2 * p + 1] = static_cast<float>(gy);
+    }
+  }
+  for (int p = 0; p < n; ++p) {
+    const double gx = s.inside[2 * p] ? dxy[2 * p] : 0.0, gy = s.inside[2 * p + 1] ? dxy[2 * p + 1] : 0.0;
+    const double X = s.xy0[2 * p] - 0.5, Y = s.xy0[2 * p + 1] - 0.5;
+    acc[0] += gx;
+    acc[1] += gy;
+    acc[2] += gx * X;
+    acc[3] += gx * Y;
+    acc[4] += gy * X;
+    acc[5] += gy * Y;
   }
 }
 
@@ -355,6 +462,9 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
   const std::int64_t tiles = tiles_per_frame * F;
   const float scale = static_cast<float>(2.0 / (static_cast<double>(F) * Pn * C));
   auto latent = [&](int f) { return params_.data() + model_.latents + std::int64_t{batch.frame[f]} * model_.latent_dim; };
+  const bool warped = model_.warp != WarpKind::None;
+  std::vector<double> warps(warped ? std::size_t(F) * 6 : 0);
+  for (int f = 0; warped && f < F; ++f) warp_params(latent(f), warps.data() + std::int64_t{f} * 6);
 
   double t = now();
   auto lap = [&](Phase p) {
@@ -376,6 +486,8 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
     Scratch& s = *scratch_[tid];
     float* dwt = dwt_[tid].data();
     std::fill(dwt, dwt + std::int64_t{F} * dwt_frame_size_, 0.0f);
+    double* warp_acc = warped ? warp_acc_[tid].data() : nullptr;
+    if (warped) std::fill(warp_acc, warp_acc + std::int64_t{F} * 6, 0.0);
     double loss = 0;
     std::int64_t lo, hi;
     split(tiles, tid, nt, lo, hi);
@@ -386,6 +498,7 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
       const std::int64_t first = std::int64_t{f} * Pn + p0;
       const float* xy = batch.coords + first * 2;
       for (int i = 0; i < 2 * n; ++i) s.xy[i] = xy[i];
+      if (warped) apply_warp(warps.data() + std::int64_t{f} * 6, n, s);
       const bool timed = tid == 0;
       const double t0 = timed ? now() : 0;
       encode(s.xy.data(), frame_tau(batch.frame[f]), n, s);
@@ -400,7 +513,8 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
         loss += static_cast<double>(diff) * diff;
         d[e] = diff * scale;
       }
-      backward(n, f, s, d, grad_[tid].data(), dwt + std::int64_t{f} * dwt_frame_size_, timed);
+      const float* denc = backward(n, f, s, d, grad_[tid].data(), dwt + std::int64_t{f} * dwt_frame_size_, timed);
+      if (warped) warp_backward(n, s, denc, warp_acc + std::int64_t{f} * 6);
       if (timed) {
         timings[kEncode] += t1 - t0;
         timings[kForward] += t2 - t1;
@@ -416,6 +530,16 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
       unmodulate(f, k, latent(f), grad_[tid].data(), scratch_[tid]->mod.data());
     }
   });
+  if (warped) {  // dL/dz[k] = scale · dL/dp[k] for the warp's latent components: serial, F·6 adds
+    for (int f = 0; f < F; ++f) {
+      float* gz = grad_[0].data() + model_.latents + std::int64_t{batch.frame[f]} * model_.latent_dim;
+      for (int k = 0; k < model_.warp_dims(); ++k) {
+        double sum = 0;
+        for (int t = 0; t < nt; ++t) sum += warp_acc_[t][std::size_t(f) * 6 + k];
+        gz[k] += static_cast<float>(model_.warp_scale * sum);
+      }
+    }
+  }
   if (latent_grad) {  // extra loss terms on the latent rows (alignment): serial, F·D adds
     for (int f = 0; f < F; ++f)
       k_->axpy(model_.latent_dim, 1.0f, latent_grad + std::int64_t{f} * model_.latent_dim,
@@ -432,6 +556,9 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
 
 void Network::render(const float* z, double time, int width, int height, float* rgb) {
   const double tau = frame_tau(time);
+  const bool warped = model_.warp != WarpKind::None;
+  double warp[6];
+  if (warped) warp_params(z, warp);
   const int nl = static_cast<int>(model_.layers.size());
   const int C = model_.layers.back().out;
   const int nt = pool_.size();
@@ -458,6 +585,7 @@ void Network::render(const float* z, double time, int width, int height, float* 
         s.xy[2 * p] = static_cast<float>((static_cast<double>(q % width) + 0.5) / width);
         s.xy[2 * p + 1] = static_cast<float>((static_cast<double>(q / width) + 0.5) / height);
       }
+      if (warped) apply_warp(warp, n, s);
       encode(s.xy.data(), tau, n, s);
       forward(n, 0, s);
       const float* out = s.acts[nl].data();

@@ -75,7 +75,13 @@ class Network {
   void forward(int n, int frame, Scratch& s) const;
   const float* layer_weight(int layer, int frame) const;
   const float* layer_weight_t(int layer, int frame) const;
-  void backward(int n, int frame, Scratch& s, const float* dout, float* grad, float* dwt, bool timed);
+  // Returns dL/d(encoding) of the tile (inside s), or nullptr when nothing below the base network needs it.
+  const float* backward(int n, int frame, Scratch& s, const float* dout, float* grad, float* dwt, bool timed);
+  // Warp (spec §4.3.2.1): p = [u, v, a, b, c, d] of latent z; apply_warp moves s.xy (keeping s.xy0 and which
+  // coordinates stayed inside [0, 1]); warp_backward adds the tile's dL/dp into acc (6 doubles).
+  void warp_params(const float* z, double* p) const;
+  void apply_warp(const double* p, int n, Scratch& s) const;
+  void warp_backward(int n, Scratch& s, const float* denc, double* acc) const;
   void reduce_and_update(int tid, const double* rates, float* grads_out);
 
   Model model_;
@@ -97,6 +103,7 @@ class Network {
   std::vector<std::vector<float>> grad_;            // per thread, total floats
   std::vector<std::vector<float>> dwt_;             // per thread, planned frames × dwt_frame_size_
   std::vector<double> loss_;                        // per thread
+  std::vector<std::vector<double>> warp_acc_;       // per thread, planned frames × 6: dL/d[u, v, a, b, c, d]
 };
 
 }  // namespace lirn

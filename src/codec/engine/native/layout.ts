@@ -37,7 +37,9 @@ export interface NativeLayout {
   descriptor: Float64Array;
 }
 
-const DESCRIPTOR_VERSION = 2;
+const DESCRIPTOR_VERSION = 3;
+/** Warp kinds as the addon numbers them (model.h WarpKind). */
+const WARP_KINDS = { Translation: 1, Affine: 2 } as const;
 
 export function nativeLayout(config: ModelConfig, frames: number): NativeLayout {
   if (config.patch) throw new Error('native engine: patch models are not supported (use the tfjs engine)');
@@ -70,6 +72,8 @@ export function nativeLayout(config: ModelConfig, frames: number): NativeLayout 
     tensors.length,
     total,
     at('latents'),
+    config.warp ? WARP_KINDS[config.warp.otype] : 0,
+    config.warp ? config.warp.scale : 0,
   ];
   if (enc.otype === 'HashGrid') {
     d.push(enc.n_levels, enc.n_features_per_level, enc.log2_hashmap_size);

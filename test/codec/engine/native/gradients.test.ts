@@ -15,6 +15,15 @@ import {
 } from './helpers.js';
 
 const { skip } = ensureNative();
+
+/** The config with a warp (scale 0.3, so random latents move coordinates by up to ~0.1 and some clamp). */
+function withWarp(config: ModelConfig, otype: 'Affine' | 'Translation'): ModelConfig {
+  return {
+    ...config,
+    latent: { ...config.latent, dim: Math.max(config.latent.dim, 7) },
+    warp: { otype, scale: 0.3 },
+  };
+}
 if (skip) console.warn(skip);
 
 async function check(
@@ -33,7 +42,7 @@ async function check(
     const errors = gradientErrors(config, params, grads, batch);
     for (const [group, e] of errors) {
       // Without modulation the latents feed nothing: their gradient is exactly zero, as in the float64 model.
-      if (group === 'latents' && config.modulation.layers.length === 0) {
+      if (group === 'latents' && config.modulation.layers.length === 0 && !config.warp) {
         expect(e.norm).toBe(0);
         expect(e.rel).toBe(0);
         continue;
@@ -68,6 +77,19 @@ describe.skipIf(skip !== null)('native engine gradients equal float64 central di
 
   it('Fourier features, modulated input layer, hypernetwork without hidden layers', async () => {
     await check(tinyFourierConfig(), { threads: 2, pixels: 60, seed: 13 });
+  });
+
+  it.each([
+    ['affine warp, static grid', withWarp(tinyHashConfig([1]), 'Affine')],
+    ['affine warp, spatio-temporal grid', withWarp(tinyTemporalConfig([1]), 'Affine')],
+    ['translation warp, no modulation', withWarp(tinyHashConfig([]), 'Translation')],
+    ['affine warp, Fourier features', withWarp(tinyFourierConfig(), 'Affine')],
+  ])('%s: latent gradients reach the warp components', async (_, config) => {
+    const grads = await check(config, { threads: 2, pixels: 90, seed: 17 });
+    const D = config.latent.dim;
+    const z = grads.get('latents')!.data;
+    const dims = config.warp!.otype === 'Affine' ? 6 : 2;
+    for (let k = 0; k < dims; k++) expect(Math.abs(z[D + k]), `warp component ${k}`).toBeGreaterThan(0);
   });
 
   it('no modulated layer at all (plain hash-grid MLP)', async () => {

@@ -150,7 +150,8 @@ export function loss64(config: ModelConfig, p: Params64, batch: PixelBatch): num
     for (let q = 0; q < P; q++) {
       const s = f * P + q;
       const tau = (row + 0.5) / (get('latents').length / D);
-      let g = encode64(config, p, batch.coords[2 * s], batch.coords[2 * s + 1], tau);
+      const [x, y] = warp64(config, z, batch.coords[2 * s], batch.coords[2 * s + 1]);
+      let g = encode64(config, p, x, y, tau);
       shapes.forEach(([out, inp], i) => {
         const b = get(`base.${i}.bias`);
         const y = new Float64Array(out);
@@ -165,6 +166,17 @@ export function loss64(config: ModelConfig, p: Params64, batch: PixelBatch): num
     }
   }
   return sum / (F * P * C);
+}
+
+/** Spec §4.3.2.1 in float64 (no float32 rounding of the result). */
+function warp64(config: ModelConfig, z: Float64Array, x: number, y: number): [number, number] {
+  if (!config.warp) return [x, y];
+  const s = config.warp.scale;
+  const affine = config.warp.otype === 'Affine';
+  const [u, v] = [s * z[0], s * z[1]];
+  const [a, b, c, d] = affine ? [s * z[2], s * z[3], s * z[4], s * z[5]] : [0, 0, 0, 0];
+  const clamp = (t: number) => Math.min(1, Math.max(0, t));
+  return [clamp(x + u + a * (x - 0.5) + b * (y - 0.5)), clamp(y + v + c * (x - 0.5) + d * (y - 0.5))];
 }
 
 function encode64(config: ModelConfig, p: Params64, x: number, y: number, tau: number): Float64Array {
