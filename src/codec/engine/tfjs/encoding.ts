@@ -1,7 +1,9 @@
 /**
  * The coordinate-only half of the positional encodings (spec §4.3.3), computed in plain JS per batch.
  * Coordinates (and frame times) are data, not parameters, so hash-grid corner indices and interpolation weights
- * (and Fourier features entirely) need no gradient; only the table lookup runs inside the tfjs graph.
+ * (and Fourier features entirely) need no gradient; only the table lookup runs inside the tfjs graph. With a
+ * warp the coordinates depend on the latents: the slopes below (∂/∂x, ∂/∂y of the weights or features) let
+ * warp.ts carry that gradient.
  */
 import {
   encodingOutputDim,
@@ -34,6 +36,9 @@ export interface HashGridCorners {
    * the rows of c − 4 with weight 0, so they add nothing forward or backward.
    */
   weight: Float32Array;
+  /** Only when asked for: ∂weight/∂x and ∂weight/∂y of the same corner (the cell and time weight held fixed). */
+  slopeX?: Float32Array;
+  slopeY?: Float32Array;
 }
 
 /**
@@ -60,6 +65,7 @@ export function hashGridCorners(
   coords: ArrayLike<number>,
   count: number,
   times?: SampleTimes,
+  slopes = false,
 ): HashGridCorners {
   const levels = enc.n_levels;
   const temporal = hasTemporalLevels(enc);
@@ -67,6 +73,8 @@ export function hashGridCorners(
   const K = temporal ? 8 : 4;
   const index = new Int32Array(count * levels * K);
   const weight = new Float32Array(count * levels * K);
+  const slopeX = slopes ? new Float32Array(count * levels * K) : undefined;
+  const slopeY = slopes ? new Float32Array(count * levels * K) : undefined;
   const { offsets } = hashLevelOffsets(enc);
   const tableSize = 2 ** enc.log2_hashmap_size;
   const mask = tableSize - 1;
@@ -113,10 +121,15 @@ export function hashGridCorners(
         index[base + c] = offset + row;
         // float32 spatial weight times float32 time weight, as the reference decoder rounds them.
         weight[base + c] = Math.fround((dx ? fx : 1 - fx) * (dy ? fy : 1 - fy)) * (dt ? wt1 : wt0);
+        if (slopeX && slopeY) {
+          const wt = dt ? wt1 : wt0;
+          slopeX[base + c] = (dx ? res : -res) * (dy ? fy : 1 - fy) * wt;
+          slopeY[base + c] = (dy ? res : -res) * (dx ? fx : 1 - fx) * wt;
+        }
       }
     }
   }
-  return { corners: K, index, weight };
+  return { corners: K, index, weight, slopeX, slopeY };
 }
 
 /** [count, dim] Fourier features: [x, y] if include_input, then sin(ax), sin(ay), cos(ax), cos(ay) per octave. */
@@ -144,4 +157,33 @@ export function fourierFeatures(
     }
   }
   return out;
+}
+
+/** ∂/∂x and ∂/∂y of `fourierFeatures` ([count, dim] each, same layout). */
+export function fourierSlopes(
+  enc: FourierEncodingConfig,
+  coords: ArrayLike<number>,
+  count: number,
+): { x: Float32Array; y: Float32Array } {
+  const dim = encodingOutputDim(enc);
+  const sx = new Float32Array(count * dim);
+  const sy = new Float32Array(count * dim);
+  for (let n = 0; n < count; n++) {
+    const x = coords[2 * n];
+    const y = coords[2 * n + 1];
+    let o = n * dim;
+    if (enc.include_input) {
+      sx[o] = 1;
+      sy[o + 1] = 1;
+      o += 2;
+    }
+    for (let k = 0; k < enc.n_frequencies; k++, o += 4) {
+      const a = 2 ** k * Math.PI;
+      sx[o] = a * Math.cos(a * x);
+      sy[o + 1] = a * Math.cos(a * y);
+      sx[o + 2] = -a * Math.sin(a * x);
+      sy[o + 3] = -a * Math.sin(a * y);
+    }
+  }
+  return { x: sx, y: sy };
 }

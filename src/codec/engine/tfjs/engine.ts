@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MAX_DIMENSION, type ModelConfig } from '../../model/config.js';
 import { frameTau } from '../../model/encoding.js';
 import type { ParamGroup, ParamSet } from '../../model/params.js';
+import { warpCoords, warpParams } from '../../model/warp.js';
 import {
   type AdamConfig,
   DEFAULT_ADAM,
@@ -40,6 +41,7 @@ import {
   type VariableSlot,
   variableSlots,
 } from './variables.js';
+import { warpBatch } from './warp.js';
 
 const RENDER_CHUNK = 1 << 15;
 
@@ -96,8 +98,9 @@ export class TfjsEngine implements TrainEngine {
     this.validateExtras(batch, extras);
     const slotRates = this.slots.map((s) => groupRate(rates, s.group));
     const step = this.stepCount + 1;
+    const latents = await this.warpLatents(batch);
     const loss = tf.tidy(() => {
-      const { value, grads } = this.lossAndGradients(batch, extras);
+      const { value, grads } = this.lossAndGradients(batch, latents, extras);
       adamUpdate(this.vars, grads, this.m, this.v, slotRates, step, this.adam);
       return value;
     });
@@ -111,7 +114,8 @@ export class TfjsEngine implements TrainEngine {
     this.checkAlive();
     validateBatch(this.config, this.frames, batch);
     this.validateExtras(batch, extras);
-    const { value, grads } = tf.tidy(() => this.lossAndGradients(batch, extras));
+    const latents = await this.warpLatents(batch);
+    const { value, grads } = tf.tidy(() => this.lossAndGradients(batch, latents, extras));
     try {
       return { loss: (await value.data())[0], grads: await readSlots(this.slots, grads) };
     } finally {
@@ -123,7 +127,8 @@ export class TfjsEngine implements TrainEngine {
   async loss(batch: PixelBatch): Promise<number> {
     this.checkAlive();
     validateBatch(this.config, this.frames, batch);
-    const value = tf.tidy(() => this.batchLoss(batch));
+    const latents = await this.warpLatents(batch);
+    const value = tf.tidy(() => this.batchLoss(batch, latents));
     const out = (await value.data())[0];
     value.dispose();
     return out;
@@ -183,11 +188,15 @@ export class TfjsEngine implements TrainEngine {
     if (coords.length !== count * 2)
       throw new RangeError(`evaluate: ${coords.length} coordinate values for ${count} samples`);
     const z = await this.latentAt(t);
+    const warp = warpParams(this.config, z);
+    const at = warp
+      ? warpCoords(warp, Float32Array.from(coords), count, new Float32Array(2 * count))
+      : coords;
     const out = tf.tidy(() =>
       forwardModel(this.config, this.tensors, {
         z: tf.tensor2d(z, [1, z.length]),
         perFrame: count,
-        encoding: encodingInput(this.config, coords, count, this.hashMode, {
+        encoding: encodingInput(this.config, at, count, this.hashMode, {
           tau: [frameTau(t, this.frames)],
           perGroup: count,
         }),
@@ -278,17 +287,31 @@ export class TfjsEngine implements TrainEngine {
     return z;
   }
 
-  private batchLoss(batch: PixelBatch): tf.Scalar {
+  /** With a warp, the current values of the batch's latent rows (the warp reads them); else null. */
+  private async warpLatents(batch: PixelBatch): Promise<Float32Array | null> {
+    return this.config.warp ? this.readLatentRows(batch.frameIndex) : null;
+  }
+
+  /** `latents`: from warpLatents, taken since the last change to the latents. */
+  private batchLoss(batch: PixelBatch, latents: Float32Array | null): tf.Scalar {
     const frames = batch.frameIndex.length;
     const count = frames * batch.pixelsPerFrame;
     const z = rowsOf(this.vars[0] as tf.Tensor2D, batch.frameIndex);
+    const warp = latents ? warpBatch(this.config, z, latents, batch.coords, batch.pixelsPerFrame) : undefined;
     const prediction = forwardModel(this.config, this.tensors, {
       z,
       perFrame: batch.pixelsPerFrame,
-      encoding: encodingInput(this.config, batch.coords, count, this.hashMode, {
-        tau: Array.from(batch.frameIndex, (row) => frameTau(row, this.frames)),
-        perGroup: batch.pixelsPerFrame,
-      }),
+      encoding: encodingInput(
+        this.config,
+        warp?.coords ?? batch.coords,
+        count,
+        this.hashMode,
+        {
+          tau: Array.from(batch.frameIndex, (row) => frameTau(row, this.frames)),
+          perGroup: batch.pixelsPerFrame,
+        },
+        warp,
+      ),
       tile:
         batch.tileWidth && batch.tileHeight
           ? { width: batch.tileWidth, height: batch.tileHeight }
@@ -298,8 +321,12 @@ export class TfjsEngine implements TrainEngine {
     return tf.mean(tf.squaredDifference(prediction, target));
   }
 
-  private lossAndGradients(batch: PixelBatch, extras?: StepExtras): { value: tf.Scalar; grads: tf.Tensor[] } {
-    const { value, grads } = tf.variableGrads(() => this.batchLoss(batch), this.vars);
+  private lossAndGradients(
+    batch: PixelBatch,
+    latents: Float32Array | null,
+    extras?: StepExtras,
+  ): { value: tf.Scalar; grads: tf.Tensor[] } {
+    const { value, grads } = tf.variableGrads(() => this.batchLoss(batch, latents), this.vars);
     // Slots the loss does not reach (none today) get explicit zeros so Adam sees every slot.
     const all = this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
     if (extras?.latentGrad) {

@@ -4,7 +4,7 @@
  * channel order). Samples are grouped by frame: rows f·P … f·P + P − 1 belong to frame f.
  */
 import * as tf from '@tensorflow/tfjs';
-import { baseLayerShapes, encodingOutputDim, type ModelConfig } from '../../model/config.js';
+import { baseLayerShapes, type ModelConfig } from '../../model/config.js';
 import type { HashGridCorners } from './encoding.js';
 import { type HashEncodingMode, hashEncode } from './hash-encoding.js';
 import { dense } from './ops.js';
@@ -15,7 +15,13 @@ export interface ModelTensors {
 }
 
 export type EncodingInput =
-  | { otype: 'HashGrid'; corners: HashGridCorners; mode: HashEncodingMode }
+  | {
+      otype: 'HashGrid';
+      corners: HashGridCorners;
+      mode: HashEncodingMode;
+      /** With a warp: `corners.weight` as a tensor that carries the gradient to the latents. */
+      weight?: tf.Tensor2D;
+    }
   | { otype: 'Fourier'; features: tf.Tensor2D };
 
 export interface ForwardInput {
@@ -63,7 +69,7 @@ function encode(config: ModelConfig, params: ModelTensors, input: EncodingInput,
     levels: config.encoding.n_levels,
     features: config.encoding.n_features_per_level,
   };
-  return hashEncode(params.get('encoding') as tf.Tensor2D, lookup, input.mode);
+  return hashEncode(params.get('encoding') as tf.Tensor2D, lookup, input.mode, input.weight);
 }
 
 /** [F, out, in]: sigmoid(P·Q) ∘ W for every frame's latent. */

@@ -4,9 +4,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { encodingOutputDim, type ModelConfig } from '../../model/config.js';
 import type { PixelBatch } from '../types.js';
-import { fourierFeatures, hashGridCorners, type SampleTimes } from './encoding.js';
+import { fourierFeatures, fourierSlopes, hashGridCorners, type SampleTimes } from './encoding.js';
 import type { EncodingInput } from './forward.js';
 import type { HashEncodingMode } from './hash-encoding.js';
+import type { WarpedBatch } from './warp.js';
 
 /** Output values per sample: 3, or 3·p² for patch models. */
 export function outputChannels(config: ModelConfig): number {
@@ -44,7 +45,8 @@ export function validateBatch(config: ModelConfig, frames: number, batch: PixelB
 
 /**
  * Encoding inputs for `count` (x, y) pairs at normalised frame times `times` (read by spatio-temporal hash-grid
- * levels only); the caller disposes the tensors (or runs inside tf.tidy).
+ * levels only); the caller disposes the tensors (or runs inside tf.tidy). With `warp` (warp.ts) the coordinates
+ * are its warped ones and the encoding carries their gradient to the latents.
  */
 export function encodingInput(
   config: ModelConfig,
@@ -52,12 +54,27 @@ export function encodingInput(
   count: number,
   hashMode: HashEncodingMode,
   times: SampleTimes,
+  warp?: WarpedBatch,
 ): EncodingInput {
   const enc = config.encoding;
-  if (enc.otype === 'HashGrid')
-    return { otype: 'HashGrid', corners: hashGridCorners(enc, coords, count, times), mode: hashMode };
-  return {
-    otype: 'Fourier',
-    features: tf.tensor2d(fourierFeatures(enc, coords, count), [count, encodingOutputDim(enc)], 'float32'),
-  };
+  if (enc.otype === 'HashGrid') {
+    const corners = hashGridCorners(enc, coords, count, times, warp !== undefined);
+    if (!warp) return { otype: 'HashGrid', corners, mode: hashMode };
+    const shape: [number, number] = [count, enc.n_levels * corners.corners];
+    const weight = withSlopes(tf.tensor2d(corners.weight, shape), corners.slopeX!, corners.slopeY!, warp);
+    return { otype: 'HashGrid', corners, mode: hashMode, weight };
+  }
+  const shape: [number, number] = [count, encodingOutputDim(enc)];
+  const features = tf.tensor2d(fourierFeatures(enc, coords, count), shape, 'float32');
+  if (!warp) return { otype: 'Fourier', features };
+  const slopes = fourierSlopes(enc, coords, count);
+  return { otype: 'Fourier', features: withSlopes(features, slopes.x, slopes.y, warp) };
+}
+
+/** value + slopeX·δx' + slopeY·δy': the same values, with the warp's gradient. */
+function withSlopes(value: tf.Tensor2D, slopeX: Float32Array, slopeY: Float32Array, warp: WarpedBatch) {
+  const shape = value.shape;
+  const sx = tf.mul(tf.tensor2d(slopeX, shape), warp.dx);
+  const sy = tf.mul(tf.tensor2d(slopeY, shape), warp.dy);
+  return tf.add(value, tf.add(sx, sy)) as tf.Tensor2D;
 }
