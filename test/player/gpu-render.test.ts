@@ -2,15 +2,19 @@
  * The player's WebGPU renderer (player/src/render) in headless Chromium (SwiftShader here), driven directly
  * with tiny models and compared with the reference renderer (src/codec/render) at the e2e test's bound
  * (PSNR ≥ 45 dB): spatio-temporal hash-grid levels (spec §4.3.3; dense and hashed, beside a static level) at
- * integer and fractional frame times, with a patch head too, and a static hash grid as a control. Fails with a
- * clear message when Chromium or WebGPU is missing. A few dozen pixels per frame keep the software adapter quick.
+ * integer and fractional frame times, with a patch head too, a static hash grid as a control, and a per-frame
+ * affine warp (§4.3.2.1) big enough to clamp coordinates. Fails with a clear message when Chromium or WebGPU is
+ * missing. A few dozen pixels per frame keep the software adapter quick.
  */
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { levelTimeResolution, type ModelConfig } from '../../src/codec/model/config.js';
 import { isDenseLevel } from '../../src/codec/model/encoding.js';
-import { paramSpecs } from '../../src/codec/model/params.js';
+import { latentAt } from '../../src/codec/model/latent.js';
+import { type ParamSet, paramSpecs } from '../../src/codec/model/params.js';
+import { warpCoords, warpParams } from '../../src/codec/model/warp.js';
+import { gridCoords } from '../../src/codec/render/coords.js';
 import { createRenderer } from '../../src/codec/render/renderer.js';
 import { randomParams, tinyHashConfig, tinyTemporalConfig } from '../codec/engine/native/helpers.js';
 import type { GpuRenderRequest, GpuRenderResult } from './gpu-render-page.js';
@@ -21,9 +25,16 @@ const FRAMES = 5;
 const WIDTH = 8;
 const HEIGHT = 6;
 
-/** Renders `times` of a random model with both renderers. */
-async function renderBoth(page: Page, config: ModelConfig, seed: number, times: number[]) {
+/** Renders `times` of a random model (then `edit`ed) with both renderers. */
+async function renderBoth(
+  page: Page,
+  config: ModelConfig,
+  seed: number,
+  times: number[],
+  edit: (params: ParamSet) => void = () => undefined,
+) {
   const params = randomParams(config, FRAMES, seed);
+  edit(params);
   // Mid-grey output bias, so the picture is not mostly clamped to 0 or 1.
   const outBias = config.patch ? 'patch.conv.bias' : `base.${config.base.n_hidden_layers}.bias`;
   params.get(outBias)!.data.fill(0.5);
@@ -40,7 +51,7 @@ async function renderBoth(page: Page, config: ModelConfig, seed: number, times: 
   };
   const gpu: GpuRenderResult = await page.evaluate((r) => window.lirnGpuRender!(r), request);
   const reference = createRenderer({ config, params });
-  return { gpu, reference: times.map((t) => reference.renderFrame(t, WIDTH, HEIGHT)) };
+  return { gpu, params, reference: times.map((t) => reference.renderFrame(t, WIDTH, HEIGHT)) };
 }
 
 describe('WebGPU renderer vs the reference renderer (Chromium + WebGPU)', () => {
@@ -125,4 +136,46 @@ describe('WebGPU renderer vs the reference renderer (Chromium + WebGPU)', () => 
       expect(problems).toEqual([]);
     }, 60_000);
   }
+  it('draws a warped model as the reference renderer does (PSNR ≥ 45 dB), and the warp matters', async () => {
+    const config: ModelConfig = {
+      ...tinyHashConfig(),
+      latent: { dim: 8, init_std: 0.5 },
+      warp: { otype: 'Affine', scale: 0.1 },
+    };
+    // Warp latents u, v, a, b, c, d = 0.1·z: up to ±0.3 at row 0, shrinking by a fifth per row.
+    const base = [3, -2.5, 1.5, -1, 1, -1.5];
+    const times = [2, 0.75];
+    const { gpu, params, reference } = await renderBoth(page, config, 13, times, (p) => {
+      const z = p.get('latents')!.data;
+      for (let r = 0; r < FRAMES; r++)
+        z.set(
+          base.map((v) => v * (1 - 0.2 * r)),
+          r * 8,
+        );
+    });
+    expect(gpu.errors).toEqual([]);
+    const unwarped = createRenderer({ config: { ...config, warp: null }, params });
+    const latents = params.get('latents')!.data;
+    const coords = gridCoords(0, WIDTH * HEIGHT, WIDTH, HEIGHT, new Float32Array(2 * WIDTH * HEIGHT));
+    const report: string[] = [];
+    times.forEach((t, k) => {
+      // Some warped coordinates clamp to the picture's edge.
+      const warp = warpParams(config, latentAt(latents, FRAMES, 8, t))!;
+      const moved = warpCoords(warp, coords, WIDTH * HEIGHT, new Float32Array(coords.length));
+      expect(
+        moved.some((c) => c === 0 || c === 1),
+        `t=${t}`,
+      ).toBe(true);
+      const ref = reference[k];
+      expect(ref.filter((v) => v > 0 && v < 1).length, `t=${t}`).toBeGreaterThan(ref.length / 2);
+      // A renderer ignoring the warp would draw this: far below the bound, so it could not pass.
+      const plain = psnr(unwarped.renderFrame(t, WIDTH, HEIGHT), ref);
+      const db = psnr(gpu.frames[k], ref);
+      report.push(`t=${t}: ${db.toFixed(1)} dB (unwarped vs warped reference ${plain.toFixed(1)} dB)`);
+      expect(plain, `t=${t}`).toBeLessThan(30);
+      expect(db, `warped, t=${t} (${report.join(', ')})`).toBeGreaterThanOrEqual(45);
+    });
+    console.log(`GPU vs reference, affine warp: ${report.join(', ')}`);
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

@@ -200,13 +200,29 @@ describe('WGSL generation', () => {
       expect(s).not.toContain('frame.tau');
       expect(s).not.toContain('805459861u');
     }
-    // The uniform struct is what frameUniformData packs: 6 u32, then β and τ.
+    // The uniform struct is what frameUniformData packs: 6 u32, then β, τ and the warp's 6 f32.
     expect(code).toMatch(
-      /struct FrameUniforms \{\s*width: u32,\s*height: u32,\s*grid_w: u32,\s*grid_h: u32,\s*t0: u32,\s*t1: u32,\s*beta: f32,(\s*\/\/[^\n]*)*\s*tau: f32,\s*\}/,
+      /struct FrameUniforms \{\s*width: u32,\s*height: u32,\s*grid_w: u32,\s*grid_h: u32,\s*t0: u32,\s*t1: u32,\s*beta: f32,(\s*\/\/[^\n]*)*\s*tau: f32,(\s*\/\/[^\n]*)*\s*warp_u: f32,\s*warp_v: f32,\s*warp_a: f32,\s*warp_b: f32,\s*warp_c: f32,\s*warp_d: f32,\s*\}/,
     );
   });
 
-  it('packs each frame’s uniforms with τ = (t + 0.5) / frames, fractional times included', () => {
+  it('warps the coordinate before the encoding only in warped models', () => {
+    const warped = { ...tinyHashConfig(), warp: { otype: 'Affine' as const, scale: 0.1 } };
+    const code = modelShader(warped, modelLayout(warped)).code;
+    const network = code.slice(code.indexOf('fn network('));
+    expect(network).toMatch(/^fn network\(x_in: f32, y_in: f32\)/);
+    const warp = network.indexOf('let x = clamp(x_in + frame.warp_u + frame.warp_a * (x_in - 0.5)');
+    expect(warp).toBeGreaterThan(0);
+    expect(
+      network.indexOf('let y = clamp(y_in + frame.warp_v + frame.warp_c * (x_in - 0.5)'),
+    ).toBeGreaterThan(0);
+    expect(warp).toBeLessThan(network.indexOf('// level 0'));
+    for (const c of [...FIXTURE_CONFIGS, tinyHashConfig(), tinyTemporalConfig()]) {
+      expect(modelShader(c, modelLayout(c)).code).not.toContain('frame.warp_');
+    }
+  });
+
+  it('packs each frame’s uniforms with τ = (t + 0.5) / frames, fractional times included, and the warp', () => {
     const read = (t: number, frames: number) => {
       const data = frameUniformData({ width: 40, height: 30, gridW: 20, gridH: 15, t, frames });
       expect(data.byteLength).toBe(FRAME_UNIFORM_BYTES);
@@ -218,6 +234,17 @@ describe('WGSL generation', () => {
     expect(read(4, 5)).toEqual({ u: [40, 30, 20, 15, 4, 4], f: [0, Math.fround(4.5 / 5)] });
     expect(read(0, 1)).toEqual({ u: [40, 30, 20, 15, 0, 0], f: [0, 0.5] });
     for (const t of [0, 0.5, 1.75, 6.5, 7]) expect(read(t, 8).f[1]).toBe(Math.fround(frameTau(t, 8)));
+    // The warp u, v, a, b, c, d follow as f32; zeros without one.
+    const warpOf = (warp?: number[]) =>
+      Array.from(
+        new Float32Array(
+          frameUniformData({ width: 4, height: 4, gridW: 0, gridH: 0, t: 0, frames: 1, warp }),
+          32,
+          6,
+        ),
+      );
+    expect(warpOf()).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(warpOf([0.25, -0.5, 0.1, 0, -0.1, 1])).toEqual([0.25, -0.5, 0.1, 0, -0.1, 1].map(Math.fround));
   });
 
   it('refuses models wider than the renderer supports, naming the limit', () => {

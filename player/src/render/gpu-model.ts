@@ -3,6 +3,8 @@
  * pipelines of its configuration (compiled once per distinct config and shared between chunks).
  */
 import type { ModelConfig } from '../../../src/codec/model/config.js';
+import { latentAt } from '../../../src/codec/model/latent.js';
+import { warpLatentDims, warpParams } from '../../../src/codec/model/warp.js';
 import { ErrorDetails, ErrorTypes, PlayerError } from '../core/errors.js';
 import type { DecodedChunk } from '../decode/types.js';
 import {
@@ -105,6 +107,9 @@ export class GpuModel {
   private readonly latents: GPUBuffer;
   private readonly scratch: GPUBuffer;
   private readonly uniforms: GPUBuffer;
+  /** Warped models: the warp's latent components of every row ([frames, warpDims]), for the uniforms. */
+  private readonly warpDims: number;
+  private readonly warpLatents: Float32Array | null;
   private features: GPUBuffer;
   private readonly bindGroups = new Map<number, GPUBindGroup>();
   private destroyed = false;
@@ -148,6 +153,8 @@ export class GpuModel {
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
     this.features = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
+    this.warpDims = warpLatentDims(chunk.config.warp);
+    this.warpLatents = this.warpDims > 0 ? new Float32Array(chunk.frameCount * this.warpDims) : null;
   }
 
   /** Uploads latent rows starting at local row `row0` ([rows, latentDim] row-major). */
@@ -159,6 +166,16 @@ export class GpuModel {
       );
     }
     this.device.queue.writeBuffer(this.latents, row0 * this.latentDim * 4, data);
+    const dims = this.warpDims;
+    for (let r = 0; this.warpLatents && r < rows; r++) {
+      this.warpLatents.set(data.subarray(r * this.latentDim, r * this.latentDim + dims), (row0 + r) * dims);
+    }
+  }
+
+  /** The warp [u, v, a, b, c, d] at local time `t` (of latentAt's z, as the reference); null without a warp. */
+  private warpAt(t: number): Float64Array | null {
+    if (!this.warpLatents) return null;
+    return warpParams(this.chunk.config, latentAt(this.warpLatents, this.frameCount, this.warpDims, t));
   }
 
   private gridOf(surface: FrameSurface): { gw: number; gh: number } {
@@ -208,7 +225,7 @@ export class GpuModel {
 
   /**
    * Records the frame at local time `t` (fractional for interpolated frames; it also sets τ of spatio-temporal
-   * hash-grid levels) into `surface`: the per-frame passes (latent, hypernetworks, modulation), then the pixel
+   * hash-grid levels and the warp of warped models) into `surface`: the per-frame passes (latent, hypernetworks, modulation), then the pixel
    * pass(es). The uniforms are written now, so submit before the next `encode`.
    */
   encode(encoder: GPUCommandEncoder, t: number, surface: FrameSurface): void {
@@ -223,6 +240,7 @@ export class GpuModel {
       gridH: gh,
       t,
       frames: this.frameCount,
+      warp: this.warpAt(t),
     });
     this.device.queue.writeBuffer(this.uniforms, 0, u);
     const group = this.bindGroup(surface);

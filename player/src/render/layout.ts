@@ -151,7 +151,7 @@ export function packParams(layout: ParamLayout, params: readonly DecodedParam[])
 }
 
 /** Bytes of the `FrameUniforms` struct of the generated WGSL. */
-export const FRAME_UNIFORM_BYTES = 32;
+export const FRAME_UNIFORM_BYTES = 56;
 
 export interface FrameUniformInput {
   width: number;
@@ -163,19 +163,23 @@ export interface FrameUniformInput {
   t: number;
   /** Latent rows of the model. */
   frames: number;
+  /** The frame's warp [u, v, a, b, c, d] (warp.ts `warpParams`); zeros when absent. */
+  warp?: ArrayLike<number> | null;
 }
 
 /**
  * The `FrameUniforms` of one frame, as the WGSL struct lays them out: width, height, grid_w, grid_h, t0, t1
- * (u32), β = t − t0 and τ = (clamp(t, 0, frames − 1) + 0.5) / frames (f32, the spatio-temporal grid's time).
+ * (u32), β = t − t0, τ = (clamp(t, 0, frames − 1) + 0.5) / frames (f32, the spatio-temporal grid's time) and
+ * the warp u, v, a, b, c, d (f32).
  */
 export function frameUniformData(input: FrameUniformInput): ArrayBuffer {
   const t0 = Math.floor(input.t);
   const t1 = Math.min(t0 + 1, input.frames - 1);
   const data = new ArrayBuffer(FRAME_UNIFORM_BYTES);
   new Uint32Array(data, 0, 6).set([input.width, input.height, input.gridW, input.gridH, t0, t1]);
-  const floats = new Float32Array(data, 24, 2);
+  const floats = new Float32Array(data, 24, 8);
   floats[0] = input.t - t0;
   floats[1] = frameTau(input.t, input.frames);
+  if (input.warp) floats.set(input.warp, 2);
   return data;
 }

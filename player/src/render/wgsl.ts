@@ -5,7 +5,8 @@
  *   hyper_m_j      hypernetwork layer j of modulated layer m: tanh(W·h + b), linear last       (§4.3.4)
  *   modulate_m     W_t = sigmoid(P·Q) ∘ W                                                     (§4.3.4)
  *   pixels         per pixel: coordinates → encoding → base MLP → clamp → texture          (§4.3.2–4.3.6)
- * Spatio-temporal hash-grid levels read the frame's τ from the uniforms (8 corners instead of 4, §4.3.3).
+ * Spatio-temporal hash-grid levels read the frame's τ from the uniforms (8 corners instead of 4, §4.3.3);
+ * warped models (config.warp) move each coordinate by the frame's warp uniforms before the encoding (§4.3.2.1).
  * and for patch models, instead of `pixels`:
  *   centroids      base MLP at each patch centroid → feature map                              (§4.3.7)
  *   patch_pixels   3×3 conv + pixel shuffle → clamp → texture                                 (§4.3.7)
@@ -73,6 +74,13 @@ struct FrameUniforms {
   // Normalised frame time τ = (clamp(t, 0, frames − 1) + 0.5) / frames of spatio-temporal hash-grid levels
   // (§4.3.3); static models never read it.
   tau: f32,
+  // Per-frame warp (§4.3.2.1, warp.ts warpParams of the frame's latent); only warped models read it.
+  warp_u: f32,
+  warp_v: f32,
+  warp_a: f32,
+  warp_b: f32,
+  warp_c: f32,
+  warp_d: f32,
 }
 
 @group(0) @binding(0) var<storage, read> params: array<f32>;
@@ -307,11 +315,20 @@ function networkFunction(config: ModelConfig, layout: ModelLayout, width: number
     body += layerCode(layer, i, src, dst);
     src = dst;
   });
+  // x' = clamp(x + u + a(x − ½) + b(y − ½), 0, 1), y' = clamp(y + v + c(x − ½) + d(y − ½), 0, 1).
+  const [args, warp] = config.warp
+    ? [
+        'x_in: f32, y_in: f32',
+        `
+  let x = clamp(x_in + frame.warp_u + frame.warp_a * (x_in - 0.5) + frame.warp_b * (y_in - 0.5), 0.0, 1.0);
+  let y = clamp(y_in + frame.warp_v + frame.warp_c * (x_in - 0.5) + frame.warp_d * (y_in - 0.5), 0.0, 1.0);`,
+      ]
+    : ['x: f32, y: f32', ''];
   let ret = `  var result: array<f32, ${outDim}>;\n`;
   for (let c = 0; c < outDim; c++) ret += `  result[${c}] = ${src}[${c}];\n`;
   return `
-// Encoding (§4.3.3) and base network (§4.3.5) at one coordinate; the output layer is linear.
-fn network(x: f32, y: f32) -> array<f32, ${outDim}> {
+// ${config.warp ? 'Warp (§4.3.2.1), e' : 'E'}ncoding (§4.3.3) and base network (§4.3.5) at one coordinate; the output layer is linear.
+fn network(${args}) -> array<f32, ${outDim}> {${warp}
   var act_a: array<f32, ${width}>;
   var act_b: array<f32, ${width}>;
 ${encode}
