@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
 import { DEFAULT_BIT_ALLOCATION, uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
-import { DEFAULT_ADAM, type EngineFactory } from '../src/codec/engine/types.js';
+import { DEFAULT_ADAM, type EngineFactory, type GroupRates } from '../src/codec/engine/types.js';
 import {
   hashGrid,
   type ModelConfig,
@@ -22,6 +22,7 @@ import {
   profileTimeResolutions,
 } from '../src/codec/model/config.js';
 import { type ParamSet, parameterCount } from '../src/codec/model/params.js';
+import { DEFAULT_GROUP_RATES } from '../src/codec/train/rates.js';
 import { train } from '../src/codec/train/trainer.js';
 import { type ClipName, loadClip } from './lib/clips.js';
 import { decodedQuality } from './lib/decoded-quality.js';
@@ -45,6 +46,8 @@ const { values } = parseArgs({
     'freeze-groups': { type: 'string', default: 'encoding' },
     out: { type: 'string', default: join(import.meta.dirname, 'results') },
     beta2: { type: 'string' },
+    rates: { type: 'string' },
+    'min-factor': { type: 'string' },
   },
 });
 
@@ -90,12 +93,23 @@ function previousHyper(c: ModelConfig): ModelConfig {
   return c;
 }
 
-/** The paper's static 2-D grid: the profile without time resolutions. */
+/** The profile without its coordinate warp. */
+function unwarped(profile: 'S' | 'M' | 'L'): Variant {
+  return (w, h, f) => ({ ...profileConfig(profile, w, h, f), warp: null });
+}
+
+/** The profile with its affine warp at another scale. */
+function warpScale(profile: 'S' | 'M' | 'L', scale: number): Variant {
+  return (w, h, f) => ({ ...profileConfig(profile, w, h, f), warp: { otype: 'Affine', scale } });
+}
+
+/** The paper's static 2-D grid: the profile without time resolutions or warp. */
 function staticGrid(profile: 'S' | 'M' | 'L', log2?: number): Variant {
   return (w, h) => {
     const c = profileConfig(profile, w, h);
     if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid expected');
     delete c.encoding.level_time_resolutions;
+    c.warp = null;
     if (log2) c.encoding.log2_hashmap_size = log2;
     return c;
   };
@@ -106,7 +120,7 @@ const variants: Record<string, Variant> = {
   M: (w, h, f) => profileConfig('M', w, h, f),
   L: (w, h, f) => profileConfig('L', w, h, f),
   'M-previous': (w, h) => previousHyper(staticGrid('M')(w, h, 1)),
-  'M-previous-T': (w, h, f) => previousHyper(profileConfig('M', w, h, f)),
+  'M-previous-T': (w, h, f) => previousHyper({ ...profileConfig('M', w, h, f), warp: null }),
   'S-static': staticGrid('S'),
   'S-allT': (w, h, f) => {
     const c = profileConfig('S', w, h, f);
@@ -161,6 +175,13 @@ const variants: Record<string, Variant> = {
     if (c.encoding.otype === 'HashGrid') c.encoding.log2_hashmap_size = 16;
     return c;
   },
+  'S-nowarp': unwarped('S'),
+  'M-nowarp': unwarped('M'),
+  'L-nowarp': unwarped('L'),
+  'L-warp-s10': warpScale('L', 0.1),
+  'L-warp-s03': warpScale('L', 0.03),
+  'L-warp-s01': warpScale('L', 0.01),
+  'L-warpT': (w, h, f) => ({ ...profileConfig('L', w, h, f), warp: { otype: 'Translation', scale: 0.02 } }),
   'M-nomod': (w, h, f) => {
     const c = profileConfig('M', w, h, f);
     c.modulation.layers = [];
@@ -197,6 +218,21 @@ function parseRun(run: string): { variant: string; bits?: number; freeze?: numbe
         ? Number(values.freeze)
         : undefined;
   return { variant: m[1], bits, freeze };
+}
+
+/** `--rates encoding=0.05,base=0.005`: base learning rates per parameter group over the defaults. */
+function parseRates(spec: string | undefined): Partial<GroupRates> | undefined {
+  if (!spec) return undefined;
+  return Object.fromEntries(
+    spec.split(',').map((kv) => {
+      const [group, rate] = kv.split('=');
+      if (!(group in DEFAULT_GROUP_RATES) || !Number.isFinite(Number(rate)))
+        throw new Error(
+          `bad --rates entry '${kv}' (expected GROUP=RATE, groups ${Object.keys(DEFAULT_GROUP_RATES).join(', ')})`,
+        );
+      return [group, Number(rate)];
+    }),
+  );
 }
 
 const iterations = Number(values.iterations);
@@ -244,6 +280,10 @@ for (const name of values.variants!.split(',')) {
     : undefined;
   await train({
     freezeQuantized,
+    rates: parseRates(values.rates),
+    ...(values['min-factor']
+      ? { schedule: { kind: 'cosine', warmup: 50, minFactor: Number(values['min-factor']) } }
+      : {}),
     framesPerBatch: values.fpb ? Number(values.fpb) : undefined,
     pixelsPerFrame: values.ppf ? Number(values.ppf) : undefined,
     frames: clip.frames,
