@@ -20,6 +20,7 @@ import type { EngineFactory } from '../engine/types.js';
 import type { ModelConfig } from '../model/config.js';
 import { initParams } from '../model/init.js';
 import { cloneParamSet, type ParamSet } from '../model/params.js';
+import { warpLatentDims } from '../model/warp.js';
 import type { TrainCheckpoint } from '../train/checkpoint-format.js';
 import type { FreezeQuantized } from '../train/freeze.js';
 import { fillHeldOutLatents, trainedFrameIndices } from '../train/heldout.js';
@@ -153,10 +154,25 @@ function freezeOf(options: EncodeOptions): FreezeQuantized | undefined {
   return { fraction, groups: { encoding: bits.encoding } };
 }
 
-/** The previous chunk's weights with a fresh latent table for this chunk's frames. */
-function warmStartParams(previous: ParamSet, config: ModelConfig, frames: number, seed: number): ParamSet {
+/**
+ * The previous chunk's weights with a fresh latent table for this chunk's frames. The warp's components start
+ * where the previous chunk's last frame left them: its grid holds the content at that frame's warp, and the
+ * camera moves on from there.
+ */
+export function warmStartParams(
+  previous: ParamSet,
+  config: ModelConfig,
+  frames: number,
+  seed: number,
+): ParamSet {
   const params = cloneParamSet(previous);
-  params.set('latents', initParams(config, frames, seed).get('latents')!);
+  const latents = initParams(config, frames, seed).get('latents')!;
+  const dims = warpLatentDims(config.warp);
+  const D = config.latent.dim;
+  const before = previous.get('latents')!;
+  const last = before.data.subarray((before.shape[0] - 1) * D, (before.shape[0] - 1) * D + dims);
+  for (let row = 0; row < frames; row++) latents.data.set(last, row * D);
+  params.set('latents', latents);
   return params;
 }
 

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { chooseTrainEngine } from '../../../src/cli/engines.js';
 import { StreamDecoder } from '../../../src/codec/decoder/stream-decoder.js';
 import { PsnrMeter } from '../../../src/codec/metrics/index.js';
+import { initParams } from '../../../src/codec/model/init.js';
 import { toRgb8 } from '../../../src/codec/render/output.js';
 import {
   EncodeAborted,
   type EncodeOptions,
   encodeChunked,
   memoryStore,
+  warmStartParams,
 } from '../../../src/codec/segmenter/encode.js';
 import { writeLirnFile } from '../../../src/container/index.js';
 import { memorySource } from '../../../src/media/source.js';
@@ -35,6 +37,25 @@ async function options(extra: Partial<EncodeOptions> = {}): Promise<EncodeOption
     ...extra,
   };
 }
+
+describe('warmStartParams', () => {
+  it("keeps the previous chunk's weights and starts every frame's warp where its last frame ended", () => {
+    const warped = { ...tinyConfig(48), warp: { otype: 'Affine' as const, scale: 0.02 } };
+    const D = warped.latent.dim;
+    const previous = initParams(warped, 5, 1);
+    const rows = previous.get('latents')!.data;
+    for (let k = 0; k < 6; k++) rows[4 * D + k] = 0.5 + k;
+    const next = warmStartParams(previous, warped, 7, 2);
+    expect(next.get('base.0.weight')!.data).toEqual(previous.get('base.0.weight')!.data);
+    const latents = next.get('latents')!;
+    expect(latents.shape).toEqual([7, D]);
+    const fresh = initParams(warped, 7, 2).get('latents')!.data;
+    for (let r = 0; r < 7; r++) {
+      expect([...latents.data.subarray(r * D, r * D + 6)]).toEqual([0.5, 1.5, 2.5, 3.5, 4.5, 5.5]);
+      expect(latents.data.subarray(r * D + 6, (r + 1) * D)).toEqual(fresh.subarray(r * D + 6, (r + 1) * D));
+    }
+  });
+});
 
 describe('encodeChunked', () => {
   it('encodes a 3-chunk clip that decodes close to the source', async () => {
