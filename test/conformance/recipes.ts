@@ -7,7 +7,7 @@
 
 import type { FrameRequest } from '../../src/codec/conformance/index.js';
 import { type BitAllocation, EIGHT_BIT_ALLOCATION } from '../../src/codec/encoder/bit-allocation.js';
-import { packChunk } from '../../src/codec/encoder/pack.js';
+import { type PackOptions, packChunk } from '../../src/codec/encoder/pack.js';
 import { nativeEngineFactory } from '../../src/codec/engine/native/index.js';
 import { hashGrid, type ModelConfig } from '../../src/codec/model/config.js';
 import { initParams } from '../../src/codec/model/init.js';
@@ -111,13 +111,14 @@ function assemble(
   size: { width: number; height: number },
   allocation: BitAllocation,
   timing: { timescale: number; sampleDuration: number },
+  pack: PackOptions = {},
 ): LirnFile {
   const chunks: LirnChunk[] = [];
   const segments: LirnSegment[] = [];
   let first = 0;
   chunksIn.forEach(({ config, params, segments: split }, k) => {
     const frameCount = split.reduce((a, b) => a + b, 0);
-    const packed = packChunk(config, params, { ...size, firstFrame: first, frameCount }, allocation);
+    const packed = packChunk(config, params, { ...size, firstFrame: first, frameCount }, allocation, pack);
     chunks.push(packed.chunk);
     let row = 0;
     for (const n of split) {
@@ -172,6 +173,8 @@ async function trainedFile(options: {
     engine: nativeEngineFactory({ threads: 1, isa: 'generic' }),
     seed: options.seed,
     bits: options.bits,
+    // The vectors' descriptions name their group depths; per-tensor coding has a vector of its own.
+    allocation: 'group',
     pixelsPerFrame: 512,
     framesPerBatch: 4,
   });
@@ -432,6 +435,54 @@ export const VECTORS: VectorRecipe[] = [
         { width: 32, height: 24 },
         EIGHT_BIT_ALLOCATION,
         { timescale: 24, sampleDuration: 1 },
+      );
+    },
+  },
+  {
+    name: 'tensor-tables',
+    description:
+      'Seeded, perturbed (untrained) HashGrid model (5 levels: 3 dense, 2 hashed of 2^9 rows) coded the way the ' +
+      "encoder's rd allocation codes it: several coded groups per parameter group in lirW, one Huffman table " +
+      'for each tensor of at least 1024 elements, the smaller ones sharing one; per-tensor depths within a group ' +
+      "(tables at 3, 5, 7 and 9 bits beside the group's 6, base weights at 11 and 4 beside the group's 8, and a " +
+      'shared table over 4-, 8- and 10-bit tensors); ' +
+      '40x24, 6 frames in 2 segments.',
+    covers: [
+      'several coded groups of one parameter group',
+      'a Huffman table per tensor',
+      'per-tensor depths within a group',
+      'a shared table over tensors of different depths',
+      'HashGrid dense levels',
+      'HashGrid hashed levels',
+    ],
+    trained: false,
+    build: async () => {
+      const config: ModelConfig = {
+        version: 1,
+        encoding: hashGrid(5, 2, 9, 4, 40),
+        base: mlp(48, 2),
+        modulation: { layers: [1], rank: 3, hyper_hidden: [16], activation: 'Tanh' },
+        latent: { dim: 8, init_std: 0.05 },
+        patch: null,
+      };
+      return assemble(
+        [{ config, params: perturbedParams(config, 6, 70), segments: [4, 2] }],
+        { width: 40, height: 24 },
+        bits([10, 'channel'], [6, 'tensor'], [8, 'channel'], [6, 'channel']),
+        { timescale: 12, sampleDuration: 1 },
+        {
+          tables: 'tensor',
+          tensorBits: {
+            'encoding.level1': 3,
+            'encoding.level2': 9,
+            'encoding.level3': 5,
+            'encoding.level4': 7,
+            'base.1.weight': 11,
+            'base.2.weight': 4,
+            'base.0.bias': 10,
+            'hyper.1.1.weight': 5,
+          },
+        },
       );
     },
   },

@@ -112,23 +112,29 @@ function codedTensorSyntax(s: Syntax, t: CodedTensor): CodedTensor {
   return s.reading ? { name, shape, bits, mode, mins, scales } : t;
 }
 
-/** Quantizes and codes the tensors of one group (encoder; `mode` per MIN_CHANNEL_ROW_ELEMENTS policy). */
+/**
+ * Quantizes and codes the tensors of one group (encoder; `mode` per MIN_CHANNEL_ROW_ELEMENTS policy). A tensor's
+ * own `bits` overrides the group's; the shared table then covers the largest depth.
+ */
 export function encodeTensorGroup(
   group: ParamGroup,
-  tensors: Array<{ name: string; tensor: Tensor }>,
+  tensors: Array<{ name: string; tensor: Tensor; bits?: number }>,
   bits: number,
   mode: QuantMode,
 ): CodedTensorGroup {
   const coded: CodedTensor[] = [];
   const allSymbols: Uint32Array[] = [];
   let total = 0;
-  for (const { name, tensor } of tensors) {
+  let maxBits = 1;
+  for (const { name, tensor, bits: own } of tensors) {
+    const tensorBits = own ?? bits;
+    maxBits = Math.max(maxBits, tensorBits);
     const rows = tensor.shape.length >= 2 ? tensor.shape[0] : 0;
     const rowElements = rows > 0 ? tensorSize(tensor.shape) / rows : 0;
     const tensorMode: QuantMode =
       mode === 'channel' && rowElements >= MIN_CHANNEL_ROW_ELEMENTS ? 'channel' : 'tensor';
-    const q = quantizeTensor(tensor, bits, tensorMode);
-    coded.push({ name, shape: q.shape, bits, mode: tensorMode, mins: q.mins, scales: q.scales });
+    const q = quantizeTensor(tensor, tensorBits, tensorMode);
+    coded.push({ name, shape: q.shape, bits: tensorBits, mode: tensorMode, mins: q.mins, scales: q.scales });
     allSymbols.push(q.symbols);
     total += q.symbols.length;
   }
@@ -138,7 +144,7 @@ export function encodeTensorGroup(
     symbols.set(part, at);
     at += part.length;
   }
-  const histogram = new Uint32Array(2 ** bits);
+  const histogram = new Uint32Array(2 ** (tensors.length ? maxBits : bits));
   for (let i = 0; i < total; i++) histogram[symbols[i]]++;
   const table = buildHuffmanTable(histogram, MAX_CODE_LENGTH);
   return { group, tensors: coded, table, payload: huffmanEncode(table, symbols) };

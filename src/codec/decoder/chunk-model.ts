@@ -13,7 +13,16 @@ import { createParamSet, type ParamSet, paramSpecs } from '../model/params.js';
 export function decodeChunkWeights(chunk: LirnChunk): ParamSet {
   const decoded = new Map<string, Float32Array>();
   for (const group of chunk.weights) {
-    for (const { name, tensor } of decodeTensorGroup(group)) decoded.set(name, tensor.data);
+    for (const { name, tensor } of decodeTensorGroup(group)) {
+      if (decoded.has(name))
+        throw new ContainerError(
+          'bad-value',
+          'lirW',
+          group.payloadOffset ?? 0,
+          `chunk at frame ${chunk.firstFrame}: parameter '${name}' is coded twice`,
+        );
+      decoded.set(name, tensor.data);
+    }
   }
   const params = createParamSet(paramSpecs(chunk.config, chunk.frameCount));
   for (const [name, tensor] of params) {

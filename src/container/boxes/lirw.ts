@@ -1,5 +1,5 @@
 /**
- * `lirW` (coded model weights: one coded tensor group per parameter group) and `lirL` (latent coding
+ * `lirW` (coded model weights: one or more coded tensor groups per parameter group, each tensor in one) and `lirL` (latent coding
  * parameters). Their payload syntax lives with the coding stage (src/codec/coding/, spec/05-coding-payloads.md);
  * these boxes only frame it.
  */
