@@ -25,6 +25,15 @@ export async function chooseTrainEngine(name: string, config: ModelConfig): Prom
   return selectEngine({ log: null });
 }
 
+/**
+ * The renderer for the encoder's rd allocation probes (EncodeOptions.renderer): the native one where it loads;
+ * undefined otherwise, so the encoder probes small frames with the reference renderer.
+ */
+export function probeRenderer(): RendererFactory | undefined {
+  const r = chooseRenderer('auto');
+  return r.label === 'native' ? r.factory : undefined;
+}
+
 export function chooseRenderer(name: 'auto' | 'native' | 'reference'): {
   factory: RendererFactory;
   label: string;

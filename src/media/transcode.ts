@@ -40,6 +40,10 @@ export interface FileEncodeOptions {
   engine: EngineFactory;
   seed?: number;
   bits?: BitAllocation;
+  /** Weight coding after training (EncodeOptions.allocation); default 'rd'. */
+  allocation?: 'rd' | 'group';
+  /** Renders the rd allocation's probes (the native renderer where it loads). */
+  renderer?: RendererFactory;
   holdOut?: number;
   /** Feature alignment (src/codec/align): each chunk gets a lirA box. */
   alignment?: EncodeAlignment;
@@ -86,6 +90,7 @@ export async function encodeFileToLirn(o: FileEncodeOptions): Promise<FileEncode
       engine: o.engine.name,
       seed: o.seed ?? 0,
       bits: o.bits ?? null,
+      allocation: o.allocation ?? 'rd',
       holdOut: o.holdOut ?? 1,
       ...(o.alignment
         ? {
@@ -105,6 +110,8 @@ export async function encodeFileToLirn(o: FileEncodeOptions): Promise<FileEncode
       engine: o.engine,
       seed: o.seed,
       bits: o.bits,
+      allocation: o.allocation,
+      renderer: o.renderer,
       holdOut: o.holdOut,
       alignment: o.alignment,
       store,

@@ -1,6 +1,6 @@
 /** What the routes share: the library, the job queue, the file cache, the resolved options. */
 import { fileURLToPath } from 'node:url';
-import { chooseRenderer, chooseTrainEngine } from '../cli/engines.js';
+import { chooseRenderer, chooseTrainEngine, probeRenderer } from '../cli/engines.js';
 import { InProcessQueue, type JobQueue, type JobRunner } from './jobs/queue.js';
 import { videoJobRunner } from './jobs/video-job.js';
 import { FileCache } from './storage/file-cache.js';
@@ -58,6 +58,7 @@ export async function createServerContext(options: LirnServerOptions): Promise<S
     library,
     chooseEngine: (config) => chooseTrainEngine(engineName, config),
     renderer: () => chooseRenderer(options.renderer ?? 'auto').factory,
+    probeRenderer: () => (options.renderer === 'reference' ? undefined : probeRenderer()),
     fallback: options.fallback,
   });
   const queue =

@@ -57,6 +57,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     'segment-seconds': '2',
     'chunk-segments': '1',
     'no-scene-cuts': false,
+    allocation: 'rd',
   });
 
   const { factory, label } = chooseRenderer('auto');

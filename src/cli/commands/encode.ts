@@ -6,7 +6,7 @@ import { encodeFileToLirn, type FileEncodeResult } from '../../media/transcode.j
 import type { DecodeOptions } from '../../media/types.js';
 import { alignmentFromFlags } from '../../search/encode-alignment.js';
 import { parseCommand, parsePositive, parseSize, requireOption, UsageError } from '../args.js';
-import { chooseTrainEngine } from '../engines.js';
+import { chooseTrainEngine, probeRenderer } from '../engines.js';
 import { createProgress, formatDuration, type ProgressView } from '../progress.js';
 
 export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options]
@@ -24,6 +24,8 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
   --chunk-segments N        segments that share one model (default 4)
   --no-scene-cuts           do not start new models at scene cuts
   --bits B                  quantization bits for tables/hypernetworks (latents/base get B+2; default 6)
+  --allocation rd|group     rd (default): each tensor gets the depth that keeps the distortion of --bits for
+                            fewer bytes, with its own Huffman table; group: every tensor of a group at --bits
   --engine auto|native|tfjs training engine (default auto: the fastest available)
   --hold-out A              train only every A-th frame (the rest come from latent interpolation)
   --seed N                  random seed (default 0); the same seed gives the same bytes
@@ -51,6 +53,7 @@ export const encodeOptions = {
   'chunk-segments': { type: 'string' },
   'no-scene-cuts': { type: 'boolean', default: false },
   bits: { type: 'string' },
+  allocation: { type: 'string', default: 'rd' },
   engine: { type: 'string', default: 'auto' },
   'hold-out': { type: 'string' },
   seed: { type: 'string', default: '0' },
@@ -72,6 +75,12 @@ export function profileOf(text: string): ProfileName {
   return p as ProfileName;
 }
 
+export function allocationOf(text: string): 'rd' | 'group' {
+  if (text !== 'rd' && text !== 'group')
+    throw new UsageError(`--allocation must be rd or group, got '${text}'`);
+  return text;
+}
+
 export function encodeProgress(label = 'encode'): { onEvent: (e: EncodeEvent) => void; stop: () => void } {
   let view: ProgressView | null = null;
   let total = 0;
@@ -90,6 +99,8 @@ export function encodeProgress(label = 'encode'): { onEvent: (e: EncodeEvent) =>
           psnr: `${e.psnr.toFixed(2)}dB`,
           eta: formatDuration(e.etaMs / 1000),
         });
+      } else if (e.phase === 'pack' && view) {
+        view.update(e.chunk * 1000 + 1000, { chunk: `${e.chunk + 1}/${e.chunks}`, it: 'coding weights' });
       } else if (e.phase === 'chunk-done' && e.resumed) {
         process.stderr.write(`${label}: chunk ${e.chunk + 1}/${e.chunks} restored from its checkpoint\n`);
       }
@@ -143,6 +154,8 @@ export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Pro
       bits: values.bits
         ? uniformBitAllocation(parsePositive(values.bits, '--bits', { integer: true })!)
         : undefined,
+      allocation: allocationOf(values.allocation ?? 'rd'),
+      renderer: probeRenderer(),
       holdOut: parsePositive(values['hold-out'], '--hold-out', { integer: true }),
       alignment,
       onEvent: progress.onEvent,

@@ -14,11 +14,14 @@ import { withAlignmentBox } from '../align/box.js';
 import { checkpointProjection, splitAlignParams } from '../align/checkpoint.js';
 import type { Projection, ProjectionKind } from '../align/projection.js';
 import type { FeatureProvider } from '../align/provider.js';
+import { type RendererFactory, referenceRendererFactory } from '../decoder/stream-decoder.js';
 import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from '../encoder/bit-allocation.js';
 import { packChunk } from '../encoder/pack.js';
+import { type AllocationProbe, allocateTensorBits, type TensorBits } from '../encoder/rd-allocation.js';
 import type { EngineFactory } from '../engine/types.js';
 import type { ModelConfig } from '../model/config.js';
 import { initParams } from '../model/init.js';
+import type { ParamGroup } from '../model/params.js';
 import { cloneParamSet, type ParamSet } from '../model/params.js';
 import { warpLatentDims } from '../model/warp.js';
 import type { TrainCheckpoint } from '../train/checkpoint-format.js';
@@ -57,6 +60,8 @@ export type EncodeEvent =
       psnr: number;
       etaMs: number;
     }
+  /** Training of chunk `chunk` is over; its weights are being allocated and coded. */
+  | { phase: 'pack'; chunk: number; chunks: number }
   | {
       phase: 'chunk-done';
       chunk: number;
@@ -90,6 +95,17 @@ export interface EncodeOptions {
    * tables get at most 4 bits, else off.
    */
   quantFinetune?: number;
+  /**
+   * How trained weights are coded: 'rd' (default) gives every sizeable tensor the depth that adds no more
+   * predicted distortion than `bits` would, for fewer bytes (src/codec/encoder/rd-allocation.ts), each with its
+   * own Huffman table; 'group' codes every group at its `bits` with one table (the layout of earlier files).
+   */
+  allocation?: 'rd' | 'group';
+  /**
+   * Renders the 'rd' allocation's probe frames. Default: the reference renderer on probes of at most
+   * REFERENCE_PROBE_PIXELS; a given renderer (the native one) probes at the source size.
+   */
+  renderer?: RendererFactory;
   framesPerBatch?: number;
   pixelsPerFrame?: number;
   rates?: TrainOptions['rates'];
@@ -174,6 +190,20 @@ export function warmStartParams(
   for (let row = 0; row < frames; row++) latents.data.set(last, row * D);
   params.set('latents', latents);
   return params;
+}
+
+/** Probe pixels per frame for the reference renderer (plain TypeScript), which is ~50x slower than native. */
+export const REFERENCE_PROBE_PIXELS = 2 ** 14;
+
+function allocationProbe(options: EncodeOptions): AllocationProbe {
+  const { width, height } = options.source;
+  if (options.renderer) return { renderer: options.renderer, width, height };
+  const s = Math.min(1, Math.sqrt(REFERENCE_PROBE_PIXELS / (width * height)));
+  return {
+    renderer: referenceRendererFactory,
+    width: Math.max(1, Math.round(width * s)),
+    height: Math.max(1, Math.round(height * s)),
+  };
 }
 
 export async function encodeChunked(options: EncodeOptions): Promise<EncodeResult> {
@@ -276,6 +306,14 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
       projection = result.alignment?.projection;
       losses.push(result.losses);
     }
+    options.onEvent?.({ phase: 'pack', chunk: k, chunks: plan.chunks.length });
+    const rd = (options.allocation ?? 'rd') === 'rd';
+    const groupBits = options.bits ?? DEFAULT_BIT_ALLOCATION;
+    const tensorBits: TensorBits = rd
+      ? allocateTensorBits(config, params, planned.frameCount, groupBits, allocationProbe(options), {
+          fixedGroups: Object.keys(freezeOf(options)?.groups ?? {}) as ParamGroup[],
+        }).tensorBits
+      : {};
     const packed = packChunk(
       config,
       params,
@@ -285,7 +323,8 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
         firstFrame: planned.firstFrame,
         frameCount: planned.frameCount,
       },
-      options.bits ?? DEFAULT_BIT_ALLOCATION,
+      groupBits,
+      { tensorBits, tables: rd ? 'tensor' : 'group' },
     );
     const coded =
       align && projection

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import type { RendererFactory } from '../../codec/decoder/stream-decoder.js';
 import type { EngineFactory } from '../../codec/engine/types.js';
 import { type ModelConfig, profileConfig } from '../../codec/model/config.js';
 import { type EncodeEvent, encodeChunked } from '../../codec/segmenter/encode.js';
@@ -30,6 +31,8 @@ export interface LiveEncodeOptions {
   settings: EncodeSettings;
   workDir: string;
   chooseEngine: (config: ModelConfig) => Promise<EngineFactory>;
+  /** Renders the rd allocation's probes (EncodeOptions.renderer). */
+  renderer?: RendererFactory;
   signal?: AbortSignal;
   onStart?: (source: SourceInfo) => void | Promise<void>;
   onEvent?: (e: EncodeEvent) => void;
@@ -103,6 +106,7 @@ export async function encodeWithLiveChunks(o: LiveEncodeOptions): Promise<LirnFi
       segmentsPerChunk: settings.chunkSegments,
       sceneCuts: settings.sceneCuts,
       engine,
+      renderer: o.renderer,
       seed: settings.seed,
       store,
       onEvent,

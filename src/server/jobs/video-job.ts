@@ -24,6 +24,8 @@ export interface VideoJobOptions {
   library: Library;
   chooseEngine: (config: ModelConfig) => Promise<EngineFactory>;
   renderer: () => RendererFactory;
+  /** Renders the encoder's rd allocation probes (EncodeOptions.renderer); undefined: small reference probes. */
+  probeRenderer?: () => RendererFactory | undefined;
   /** Make the H.264 rendition (default true). */
   fallback?: boolean;
   /** Minimum milliseconds between progress writes to meta.json (events are sent every time). */
@@ -120,6 +122,7 @@ export function videoJobRunner(options: VideoJobOptions): JobRunner {
           settings: meta.settings,
           workDir: join(dir, 'work'),
           chooseEngine: options.chooseEngine,
+          renderer: options.probeRenderer?.(),
           signal,
           onStart: async (source) => {
             meta = await library.update(id, (m) => {
