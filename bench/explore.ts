@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
 import { DEFAULT_BIT_ALLOCATION, uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
+import { allocateTensorBits } from '../src/codec/encoder/rd-allocation.js';
 import { DEFAULT_ADAM, type EngineFactory, type GroupRates } from '../src/codec/engine/types.js';
 import {
   hashGrid,
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     beta2: { type: 'string' },
     rates: { type: 'string' },
     'min-factor': { type: 'string' },
+    allocate: { type: 'boolean', default: false },
   },
 });
 
@@ -309,6 +311,55 @@ for (const name of values.variants!.split(',')) {
               ? enc.level_time_resolutions.join(',')
               : 'static';
           rows.push({ name, parameters, seconds: trainMs / 1000, temporal, ...m });
+        }
+        if (c.iteration === iterations && values.allocate) {
+          const started = performance.now();
+          const allocation = allocateTensorBits(
+            config,
+            c.params,
+            frames,
+            packBits ?? DEFAULT_BIT_ALLOCATION,
+            {
+              renderer: renderer.factory,
+              width,
+              height,
+            },
+          );
+          const seconds = (performance.now() - started) / 1000;
+          const tables = decodedQuality(clip, config, c.params, evalFrames, renderer.factory, packBits, {
+            tables: 'tensor',
+          });
+          const a = decodedQuality(clip, config, c.params, evalFrames, renderer.factory, packBits, {
+            tables: 'tensor',
+            tensorBits: allocation.tensorBits,
+          });
+          const p = allocation.predicted;
+          process.stdout.write(
+            `${name}+tables\t${parameters}\tit ${c.iteration}\t${tables.psnr.toFixed(2)} dB\t${tables.bpp.toFixed(4)} bpp\n`,
+          );
+          process.stdout.write(
+            `${name}+rd\t${parameters}\tit ${c.iteration}\t${seconds.toFixed(1)} s allocating (${allocation.renders} renders)\t${a.psnr.toFixed(2)} dB\t${a.bpp.toFixed(4)} bpp\tpredicted ΔMSE ${p.distortion.toExponential(3)} vs ${p.groupDistortion.toExponential(3)}, bytes ${p.bytes.toFixed(0)} vs ${p.groupBytes.toFixed(0)}\n`,
+          );
+          for (const ch of allocation.choices)
+            process.stdout.write(
+              `  ${ch.name}\t${ch.elements}\t${ch.groupBits}→${ch.bits}\t${Object.entries(ch.distortion)
+                .map(([b, d]) => `${b}:${d.toExponential(2)}/${ch.bytes[Number(b)].toFixed(0)}B`)
+                .join(' ')}\n`,
+            );
+          rows.push({
+            name: `${name}+tables`,
+            parameters,
+            seconds: trainMs / 1000,
+            temporal: 'a Huffman table per tensor',
+            ...tables,
+          });
+          rows.push({
+            name: `${name}+rd`,
+            parameters,
+            seconds: trainMs / 1000,
+            temporal: 'per-tensor depths and tables',
+            ...a,
+          });
         }
         mark = performance.now();
       },

@@ -6,7 +6,7 @@
 import type { RendererFactory } from '../../src/codec/decoder/stream-decoder.js';
 import { StreamDecoder } from '../../src/codec/decoder/stream-decoder.js';
 import type { BitAllocation } from '../../src/codec/encoder/bit-allocation.js';
-import { packChunk } from '../../src/codec/encoder/pack.js';
+import { type PackOptions, packChunk } from '../../src/codec/encoder/pack.js';
 import { PsnrMeter } from '../../src/codec/metrics/index.js';
 import type { ModelConfig } from '../../src/codec/model/config.js';
 import type { ParamSet } from '../../src/codec/model/params.js';
@@ -22,10 +22,17 @@ export function decodedQuality(
   evalFrames: readonly number[],
   renderer: RendererFactory,
   bits?: BitAllocation,
+  pack?: PackOptions,
 ): { psnr: number; bpp: number; decodeFps: number } {
   const { width, height } = clip;
   const frameCount = clip.frames.length;
-  const { chunk, samples } = packChunk(config, params, { width, height, firstFrame: 0, frameCount }, bits);
+  const { chunk, samples } = packChunk(
+    config,
+    params,
+    { width, height, firstFrame: 0, frameCount },
+    bits,
+    pack,
+  );
   const file = newLirnFile(
     { timescale: clip.fps.num, sampleDuration: clip.fps.den, frameCount, width, height },
     [chunk],

@@ -27,6 +27,10 @@ export interface OursEncodeOptions {
   bits?: number;
   holdOut?: number;
   seed?: number;
+  /** Renders the rd allocation's probes (the bench's decoder). */
+  renderer?: RendererFactory;
+  /** Weight coding (EncodeOptions.allocation); default 'rd'. */
+  allocation?: 'rd' | 'group';
   /** Reuse trained chunks of an earlier call with the same setup (re-packing at another bit depth). */
   store?: EncodeStore;
   log?: (line: string) => void;
@@ -72,6 +76,8 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     engine: o.engine,
     seed: o.seed ?? 0,
     bits,
+    allocation: o.allocation,
+    renderer: o.renderer,
     holdOut: o.holdOut,
     store,
     // One checkpoint per chunk, at its end: what a re-pack needs, without slowing training down.

@@ -42,6 +42,7 @@ export async function runAnyres(
     profile,
     iterations: budget.iterations,
     engine: ctx.engine,
+    renderer: ctx.renderer.factory,
     seed: ctx.seed,
     log: (l) => ctx.log(l),
   });

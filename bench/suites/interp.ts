@@ -56,6 +56,7 @@ export async function runInterp(
       profile,
       iterations: budget.iterations,
       engine: ctx.engine,
+      renderer: ctx.renderer.factory,
       holdOut: alpha,
       seed: ctx.seed,
       log: (l) => ctx.log(l),

@@ -86,6 +86,7 @@ export async function runRd(
         profile,
         iterations: budget.iterations,
         engine: ctx.engine,
+        renderer: ctx.renderer.factory,
         bits,
         seed: ctx.seed,
         store: stores.get(finetuned)!,

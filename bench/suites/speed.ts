@@ -38,6 +38,7 @@ export async function runSpeed(
     profile,
     iterations: encodeIterations,
     engine: ctx.engine,
+    renderer: ctx.renderer.factory,
     seed: ctx.seed,
     log: (l) => ctx.log(l),
   });
