@@ -65,19 +65,41 @@ function pixelBatch(clip: Clip, frames: number[], perFrame: number, rng: Rng): P
   const { width, height } = clip;
   const coords = new Float32Array(frames.length * perFrame * 2);
   const target = new Float32Array(frames.length * perFrame * 3);
+  const picks = new Uint32Array(perFrame);
   let n = 0;
   for (const f of frames) {
+    rng.fillInts(width * height, picks);
     const data = clip.frames[f];
-    for (let s = 0; s < perFrame; s++, n++) {
-      const p = rng.int(width * height);
-      const x = p % width;
-      const y = (p - x) / width;
-      coords[2 * n] = (x + 0.5) / width;
-      coords[2 * n + 1] = (y + 0.5) / height;
-      for (let c = 0; c < 3; c++) target[3 * n + c] = pixel(data, width, x, y, c);
-    }
+    // One loop per element type keeps each monomorphic (a mixed loop is ~5x slower in V8).
+    if (data instanceof Uint8Array) fillPixels(data, 255, picks, width, height, coords, target, n);
+    else fillPixels(data, 1, picks, width, height, coords, target, n);
+    n += perFrame;
   }
   return { frameIndex: Int32Array.from(frames), pixelsPerFrame: perFrame, coords, target };
+}
+
+/** Coordinates and RGB targets (value / divisor) of the picked pixels, written from sample `n` on. */
+function fillPixels(
+  data: Uint8Array | Float32Array,
+  divisor: number,
+  picks: Uint32Array,
+  width: number,
+  height: number,
+  coords: Float32Array,
+  target: Float32Array,
+  n: number,
+): void {
+  for (let s = 0; s < picks.length; s++, n++) {
+    const p = picks[s];
+    const x = p % width;
+    const y = (p - x) / width;
+    coords[2 * n] = (x + 0.5) / width;
+    coords[2 * n + 1] = (y + 0.5) / height;
+    const at = 3 * p;
+    target[3 * n] = data[at] / divisor;
+    target[3 * n + 1] = data[at + 1] / divisor;
+    target[3 * n + 2] = data[at + 2] / divisor;
+  }
 }
 
 /**

@@ -16,6 +16,8 @@ export interface Rng {
   int(n: number): number;
   /** The raw 32-bit output, as an unsigned integer. */
   nextUint32(): number;
+  /** Fills `out` with int(n) draws (the same stream as calling int(n) out.length times), faster. */
+  fillInts(n: number, out: Uint32Array): Uint32Array;
 }
 
 const TWO_POW_32 = 4294967296;
@@ -82,7 +84,20 @@ export function createRng(seed: number): Rng {
     }
   };
 
-  return { next, uniform: (lo, hi) => lo + (hi - lo) * next(), normal, int, nextUint32 };
+  const fillInts = (n: number, out: Uint32Array): Uint32Array => {
+    if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) {
+      throw new RangeError(`Rng.fillInts: n must be an integer in 1..2^32, got ${n}`);
+    }
+    const limit = TWO_POW_32 - (TWO_POW_32 % n);
+    for (let i = 0; i < out.length; i++) {
+      let u = nextUint32();
+      while (u >= limit) u = nextUint32();
+      out[i] = u % n;
+    }
+    return out;
+  };
+
+  return { next, uniform: (lo, hi) => lo + (hi - lo) * next(), normal, int, nextUint32, fillInts };
 }
 
 function rotl(x: number, k: number): number {

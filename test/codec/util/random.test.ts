@@ -59,4 +59,17 @@ describe('createRng', () => {
     expect(() => rng.int(2.5)).toThrow(RangeError);
     expect(() => createRng(Number.NaN)).toThrow(/finite/);
   });
+
+  it('fillInts(n) draws the same stream as int(n), including rejected draws', () => {
+    // n = 3·2^30: a quarter of the 32-bit outputs are rejected, so the two paths must skip the same ones.
+    for (const n of [1, 7, 640 * 360, 3 * 2 ** 30]) {
+      const a = createRng(21);
+      const b = createRng(21);
+      const filled = a.fillInts(n, new Uint32Array(500));
+      const drawn = Uint32Array.from({ length: 500 }, () => b.int(n));
+      expect(filled).toEqual(drawn);
+      expect(a.nextUint32()).toBe(b.nextUint32());
+    }
+    expect(() => createRng(1).fillInts(0, new Uint32Array(1))).toThrow(RangeError);
+  });
 });
