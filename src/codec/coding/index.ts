@@ -10,6 +10,7 @@ export {
   type CodedTensor,
   type CodedTensorGroup,
   codedTensorGroupSyntax,
+  codedTensorMode,
   decodeTensorGroup,
   encodeTensorGroup,
   MIN_CHANNEL_ROW_ELEMENTS,

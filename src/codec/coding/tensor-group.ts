@@ -112,6 +112,13 @@ function codedTensorSyntax(s: Syntax, t: CodedTensor): CodedTensor {
   return s.reading ? { name, shape, bits, mode, mins, scales } : t;
 }
 
+/** The mode a tensor is coded in when its group asks for `mode` (the MIN_CHANNEL_ROW_ELEMENTS policy). */
+export function codedTensorMode(shape: readonly number[], mode: QuantMode): QuantMode {
+  const rows = shape.length >= 2 ? shape[0] : 0;
+  const rowElements = rows > 0 ? tensorSize(shape) / rows : 0;
+  return mode === 'channel' && rowElements >= MIN_CHANNEL_ROW_ELEMENTS ? 'channel' : 'tensor';
+}
+
 /**
  * Quantizes and codes the tensors of one group (encoder; `mode` per MIN_CHANNEL_ROW_ELEMENTS policy). A tensor's
  * own `bits` overrides the group's; the shared table then covers the largest depth.
@@ -129,10 +136,7 @@ export function encodeTensorGroup(
   for (const { name, tensor, bits: own } of tensors) {
     const tensorBits = own ?? bits;
     maxBits = Math.max(maxBits, tensorBits);
-    const rows = tensor.shape.length >= 2 ? tensor.shape[0] : 0;
-    const rowElements = rows > 0 ? tensorSize(tensor.shape) / rows : 0;
-    const tensorMode: QuantMode =
-      mode === 'channel' && rowElements >= MIN_CHANNEL_ROW_ELEMENTS ? 'channel' : 'tensor';
+    const tensorMode = codedTensorMode(tensor.shape, mode);
     const q = quantizeTensor(tensor, tensorBits, tensorMode);
     coded.push({ name, shape: q.shape, bits: tensorBits, mode: tensorMode, mins: q.mins, scales: q.scales });
     allSymbols.push(q.symbols);

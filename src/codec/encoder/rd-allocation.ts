@@ -13,12 +13,11 @@
  * (min Σ R_T(b_T) subject to Σ ΔD_T(b_T) ≤ Σ ΔD_T(b_T⁰)).
  */
 
-import { MIN_CHANNEL_ROW_ELEMENTS } from '../coding/index.js';
+import { codedTensorMode } from '../coding/index.js';
 import type { FrameRenderer, RendererFactory } from '../decoder/stream-decoder.js';
 import type { ModelConfig } from '../model/config.js';
 import { type ParamGroup, type ParamSet, paramSpecs, tensorSize } from '../model/params.js';
 import { channelLayout, dequantizeInto, quantizeTensor } from '../quant/index.js';
-import type { QuantMode } from '../quant/types.js';
 import type { BitAllocation } from './bit-allocation.js';
 
 /** Per-tensor quantization depths that override their group's (`packChunk`'s `tensorBits`). */
@@ -65,13 +64,6 @@ export interface AllocationResult {
   predicted: { groupDistortion: number; distortion: number; groupBytes: number; bytes: number };
   /** Probe renders made. */
   renders: number;
-}
-
-/** Quantization mode the packer uses for a tensor (tensor-group.ts policy). */
-function packMode(shape: readonly number[], groupMode: QuantMode): QuantMode {
-  const rows = shape.length >= 2 ? shape[0] : 0;
-  const rowElements = rows > 0 ? tensorSize(shape) / rows : 0;
-  return groupMode === 'channel' && rowElements >= MIN_CHANNEL_ROW_ELEMENTS ? 'channel' : 'tensor';
 }
 
 /** Empirical entropy of the symbols in bytes, plus 8 bytes per quantization range. */
@@ -146,7 +138,7 @@ export function allocateTensorBits(
     const original = params.get(spec.name);
     if (!original) throw new Error(`model parameter '${spec.name}' is missing`);
     const groupBits = groups[spec.group].bits;
-    const mode = packMode(spec.shape, groups[spec.group].mode);
+    const mode = codedTensorMode(spec.shape, groups[spec.group].mode);
     const layout = channelLayout(spec.shape, mode);
     const choice: TensorChoice = {
       name: spec.name,

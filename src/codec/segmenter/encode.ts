@@ -21,8 +21,7 @@ import { type AllocationProbe, allocateTensorBits, type TensorBits } from '../en
 import type { EngineFactory } from '../engine/types.js';
 import type { ModelConfig } from '../model/config.js';
 import { initParams } from '../model/init.js';
-import type { ParamGroup } from '../model/params.js';
-import { cloneParamSet, type ParamSet } from '../model/params.js';
+import { cloneParamSet, type ParamGroup, type ParamSet } from '../model/params.js';
 import { warpLatentDims } from '../model/warp.js';
 import type { TrainCheckpoint } from '../train/checkpoint-format.js';
 import type { FreezeQuantized } from '../train/freeze.js';
