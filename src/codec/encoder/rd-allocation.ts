@@ -15,6 +15,7 @@
 
 import { codedTensorMode } from '../coding/index.js';
 import type { FrameRenderer, RendererFactory } from '../decoder/stream-decoder.js';
+import { frameMse } from '../metrics/index.js';
 import type { ModelConfig } from '../model/config.js';
 import { type ParamGroup, type ParamSet, paramSpecs, tensorSize } from '../model/params.js';
 import { channelLayout, dequantizeInto, quantizeTensor } from '../quant/index.js';
@@ -96,19 +97,11 @@ function renderAll(
   }
 }
 
+/** Mean squared difference over every sample of same-sized frames (each frame's frameMse, averaged). */
 function meanSquaredDifference(a: readonly Float32Array[], b: readonly Float32Array[]): number {
   let sum = 0;
-  let n = 0;
-  for (let f = 0; f < a.length; f++) {
-    const x = a[f];
-    const y = b[f];
-    for (let i = 0; i < x.length; i++) {
-      const d = x[i] - y[i];
-      sum += d * d;
-    }
-    n += x.length;
-  }
-  return n ? sum / n : 0;
+  for (let f = 0; f < a.length; f++) sum += frameMse(a[f], b[f]).mse;
+  return a.length ? sum / a.length : 0;
 }
 
 /**
