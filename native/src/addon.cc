@@ -156,7 +156,9 @@ class Engine : public Napi::ObjectWrap<Engine> {
 
   // Arguments: (frameIndex: Int32Array, pixelsPerFrame, coords: Float32Array, target: Float32Array,
   //             rates: Float64Array(5) | null, gradsOut: Float32Array | null,
-  //             latentGrad?: Float32Array(frames · latent_dim) | null)
+  //             latentGrad?: Float32Array(frames · latent_dim) | null,
+  //             weight?: Float32Array(frames · pixelsPerFrame) | null,
+  //             errorOut?: Float32Array(frames · pixelsPerFrame) | null)
   TrainJob prepare(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Network& n = net(env);
@@ -204,6 +206,20 @@ class Engine : public Napi::ObjectWrap<Engine> {
       job.keep.push_back(Napi::Persistent(info[6]));
     }
     job.batch = lirn::Batch{static_cast<int>(F), pixels, frames.Data(), coords.Data(), target.Data()};
+    if (info.Length() > 7 && !info[7].IsNull() && !info[7].IsUndefined()) {
+      auto w = typed<Napi::Float32Array>(info, 7, "weight", napi_float32_array);
+      if (static_cast<double>(w.ElementLength()) != F * pixels)
+        throw Napi::RangeError::New(env, "train: weight length must be frames * pixelsPerFrame");
+      job.batch.weight = w.Data();
+      job.keep.push_back(Napi::Persistent(info[7]));
+    }
+    if (info.Length() > 8 && !info[8].IsNull() && !info[8].IsUndefined()) {
+      auto e = typed<Napi::Float32Array>(info, 8, "errorOut", napi_float32_array);
+      if (static_cast<double>(e.ElementLength()) != F * pixels)
+        throw Napi::RangeError::New(env, "train: errorOut length must be frames * pixelsPerFrame");
+      job.batch.error_out = e.Data();
+      job.keep.push_back(Napi::Persistent(info[8]));
+    }
     for (int i = 0; i < 4; ++i)
       if (i != 1) job.keep.push_back(Napi::Persistent(info[i]));
     return job;
@@ -400,7 +416,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo));
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench));
   exports.Set("layerBench", Napi::Function::New(env, LayerBench));
-  exports.Set("abiVersion", Napi::Number::New(env, 3));
+  exports.Set("abiVersion", Napi::Number::New(env, 4));
   return exports;
 }
 

@@ -508,10 +508,27 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
       const float* out = s.acts[nl].data();
       const float* tgt = batch.target + first * C;
       float* d = s.d0.data();
-      for (int e = 0; e < n * C; ++e) {
-        const float diff = out[e] - tgt[e];
-        loss += static_cast<double>(diff) * diff;
-        d[e] = diff * scale;
+      if (!batch.weight && !batch.error_out) {
+        for (int e = 0; e < n * C; ++e) {
+          const float diff = out[e] - tgt[e];
+          loss += static_cast<double>(diff) * diff;
+          d[e] = diff * scale;
+        }
+      } else {
+        const float* w = batch.weight ? batch.weight + first : nullptr;
+        float* err = batch.error_out ? batch.error_out + first : nullptr;
+        for (int i = 0; i < n; ++i) {
+          const float wi = w ? w[i] : 1.0f;
+          float sq = 0;
+          for (int c = 0; c < C; ++c) {
+            const int e = i * C + c;
+            const float diff = out[e] - tgt[e];
+            sq += diff * diff;
+            d[e] = diff * scale * wi;
+          }
+          loss += static_cast<double>(wi) * sq;
+          if (err) err[i] = sq;
+        }
       }
       const float* denc = backward(n, f, s, d, grad_[tid].data(), dwt + std::int64_t{f} * dwt_frame_size_, timed);
       if (warped) warp_backward(n, s, denc, warp_acc + std::int64_t{f} * 6);

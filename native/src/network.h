@@ -23,6 +23,8 @@ struct Batch {
   const std::int32_t* frame;   // latent row per frame, F
   const float* coords;         // F·P·2
   const float* target;         // F·P·C
+  const float* weight = nullptr;  // optional loss weight per sample, F·P (importance sampling)
+  float* error_out = nullptr;     // optional: Σ_c (out − target)² per sample, F·P, unweighted
 };
 
 struct Adam {

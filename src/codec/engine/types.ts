@@ -24,6 +24,11 @@ export interface PixelBatch {
    * (dx, dy) of the patch (spec §4.3.7).
    */
   target: Float32Array;
+  /**
+   * Optional loss weight per sample, length F·P (importance sampling, src/codec/train/importance.ts): the loss
+   * becomes Σ w·Σ_c (out − target)² / (F·P·C). Absent means every weight is 1.
+   */
+  weight?: Float32Array;
   /** Patch models only: tile shape in centroids; P = tileWidth·tileHeight. */
   tileWidth?: number;
   tileHeight?: number;
@@ -58,6 +63,11 @@ export interface StepExtras {
    * Rows of a frame index that appears twice add up.
    */
   latentGrad?: Float32Array;
+  /**
+   * Output, length F·P: the engine writes each sample's unweighted squared error Σ_c (out − target)² here
+   * (summed over a patch sample's 3·p² values), for the importance sampler.
+   */
+  sampleErrors?: Float32Array;
 }
 
 export interface TrainEngine {
@@ -66,8 +76,9 @@ export interface TrainEngine {
   /** What actually runs underneath, e.g. 'tfjs-wasm (SIMD)', 'native avx2 x2 threads'. */
   readonly backend: string;
   /**
-   * One forward+backward+Adam step; resolves to the batch MSE (mean over all target values). `extras` adds
-   * gradients of further loss terms (see StepExtras); the resolved value stays the MSE alone.
+   * One forward+backward+Adam step; resolves to the batch MSE (mean over all target values, each sample scaled by
+   * its `batch.weight` when given). `extras` adds gradients of further loss terms (see StepExtras); the resolved
+   * value stays the (weighted) MSE alone.
    */
   step(batch: PixelBatch, rates: GroupRates, extras?: StepExtras): Promise<number>;
   /** Gradients of the batch MSE (plus `extras`) without updating anything (tests, gradient checks). */

@@ -6,8 +6,11 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** 3: train() takes an optional latent gradient (alignment), read() an optional offset. */
-export const ADDON_ABI_VERSION = 3;
+/**
+ * 3: train() takes an optional latent gradient (alignment), read() an optional offset.
+ * 4: train() takes optional per-sample loss weights and writes per-sample squared errors (importance sampling).
+ */
+export const ADDON_ABI_VERSION = 4;
 
 export interface NativeNetwork {
   info(): { isa: string; threads: number; total: number };
@@ -19,7 +22,8 @@ export interface NativeNetwork {
   setAdam(beta1: number, beta2: number, epsilon: number): void;
   /**
    * MSE of the batch; Adam step when `rates` is given, gradient into `gradsOut` when given. `latentGrad`
-   * (frames × latent dim) is added to the batch's latent-row gradient first (StepExtras).
+   * (frames × latent dim) is added to the batch's latent-row gradient first (StepExtras). `weight` scales each
+   * sample's squared error in the loss; `errorOut` receives each sample's unweighted Σ_c (out − target)².
    */
   train(
     frameIndex: Int32Array,
@@ -29,6 +33,8 @@ export interface NativeNetwork {
     rates: Float64Array | null,
     gradsOut: Float32Array | null,
     latentGrad?: Float32Array | null,
+    weight?: Float32Array | null,
+    errorOut?: Float32Array | null,
   ): number;
   /** `train` off the JS thread; every other call throws while it runs. */
   trainAsync(
@@ -39,6 +45,8 @@ export interface NativeNetwork {
     rates: Float64Array | null,
     gradsOut: Float32Array | null,
     latentGrad?: Float32Array | null,
+    weight?: Float32Array | null,
+    errorOut?: Float32Array | null,
   ): Promise<number>;
   render(z: Float32Array, width: number, height: number, out: Float32Array, t?: number): void;
   /** Seconds per phase since the previous call (inner tile phases measured on thread 0). */

@@ -84,6 +84,13 @@ export class NativeEngine implements TrainEngine {
       const latentGrad = extras?.latentGrad ?? null;
       if (latentGrad !== null && !(latentGrad instanceof Float32Array))
         throw new TypeError('native engine: extras.latentGrad must be a Float32Array');
+      const samples = batch.frameIndex.length * batch.pixelsPerFrame;
+      const weight = batch.weight ?? null;
+      if (weight !== null && (!(weight instanceof Float32Array) || weight.length !== samples))
+        throw new TypeError(`native engine: batch.weight must be a Float32Array of ${samples} values`);
+      const errors = extras?.sampleErrors ?? null;
+      if (errors !== null && (!(errors instanceof Float32Array) || errors.length !== samples))
+        throw new TypeError(`native engine: extras.sampleErrors must be a Float32Array of ${samples} values`);
       return net.trainAsync(
         batch.frameIndex,
         batch.pixelsPerFrame,
@@ -92,6 +99,8 @@ export class NativeEngine implements TrainEngine {
         rates,
         grads,
         latentGrad,
+        weight,
+        errors,
       );
     });
   }

@@ -99,12 +99,17 @@ export class TfjsEngine implements TrainEngine {
     const slotRates = this.slots.map((s) => groupRate(rates, s.group));
     const step = this.stepCount + 1;
     const latents = await this.warpLatents(batch);
+    const errors: { tensor?: tf.Tensor } | undefined = extras?.sampleErrors ? {} : undefined;
     const loss = tf.tidy(() => {
-      const { value, grads } = this.lossAndGradients(batch, latents, extras);
+      const { value, grads } = this.lossAndGradients(batch, latents, extras, errors);
       adamUpdate(this.vars, grads, this.m, this.v, slotRates, step, this.adam);
       return value;
     });
     this.stepCount = step;
+    if (errors?.tensor) {
+      extras!.sampleErrors!.set((await errors.tensor.data()) as Float32Array);
+      errors.tensor.dispose();
+    }
     const out = (await loss.data())[0];
     loss.dispose();
     return out;
@@ -115,11 +120,13 @@ export class TfjsEngine implements TrainEngine {
     validateBatch(this.config, this.frames, batch);
     this.validateExtras(batch, extras);
     const latents = await this.warpLatents(batch);
-    const { value, grads } = tf.tidy(() => this.lossAndGradients(batch, latents, extras));
+    const errors: { tensor?: tf.Tensor } | undefined = extras?.sampleErrors ? {} : undefined;
+    const { value, grads } = tf.tidy(() => this.lossAndGradients(batch, latents, extras, errors));
     try {
+      if (errors?.tensor) extras!.sampleErrors!.set((await errors.tensor.data()) as Float32Array);
       return { loss: (await value.data())[0], grads: await readSlots(this.slots, grads) };
     } finally {
-      tf.dispose([value, ...grads]);
+      tf.dispose([value, ...grads, ...(errors?.tensor ? [errors.tensor] : [])]);
     }
   }
 
@@ -293,7 +300,11 @@ export class TfjsEngine implements TrainEngine {
   }
 
   /** `latents`: from warpLatents, taken since the last change to the latents. */
-  private batchLoss(batch: PixelBatch, latents: Float32Array | null): tf.Scalar {
+  private batchLoss(
+    batch: PixelBatch,
+    latents: Float32Array | null,
+    errors?: { tensor?: tf.Tensor },
+  ): tf.Scalar {
     const frames = batch.frameIndex.length;
     const count = frames * batch.pixelsPerFrame;
     const z = rowsOf(this.vars[0] as tf.Tensor2D, batch.frameIndex);
@@ -317,16 +328,25 @@ export class TfjsEngine implements TrainEngine {
           ? { width: batch.tileWidth, height: batch.tileHeight }
           : undefined,
     });
-    const target = tf.tensor2d(batch.target, [count, outputChannels(this.config)], 'float32');
-    return tf.mean(tf.squaredDifference(prediction, target));
+    const channels = outputChannels(this.config);
+    const target = tf.tensor2d(batch.target, [count, channels], 'float32');
+    const squared = tf.squaredDifference(prediction, target);
+    if (!batch.weight && !errors) return tf.mean(squared);
+    const perSample = tf.sum(squared, 1);
+    if (errors) errors.tensor = tf.keep(perSample);
+    if (!batch.weight) return tf.mean(squared);
+    const weighted = tf.mul(perSample, tf.tensor1d(batch.weight, 'float32'));
+    return tf.div(tf.sum(weighted), count * channels) as tf.Scalar;
   }
 
+  /** `errors.tensor` receives the per-sample squared errors (kept: the caller disposes it) when `errors` is given. */
   private lossAndGradients(
     batch: PixelBatch,
     latents: Float32Array | null,
     extras?: StepExtras,
+    errors?: { tensor?: tf.Tensor },
   ): { value: tf.Scalar; grads: tf.Tensor[] } {
-    const { value, grads } = tf.variableGrads(() => this.batchLoss(batch, latents), this.vars);
+    const { value, grads } = tf.variableGrads(() => this.batchLoss(batch, latents, errors), this.vars);
     // Slots the loss does not reach (none today) get explicit zeros so Adam sees every slot.
     const all = this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
     if (extras?.latentGrad) {
@@ -341,6 +361,10 @@ export class TfjsEngine implements TrainEngine {
   }
 
   private validateExtras(batch: PixelBatch, extras?: StepExtras): void {
+    const samples = batch.frameIndex.length * batch.pixelsPerFrame;
+    const e = extras?.sampleErrors;
+    if (e !== undefined && (!(e instanceof Float32Array) || e.length !== samples))
+      throw new RangeError(`tfjs engine: extras.sampleErrors must be a Float32Array of F·P = ${samples} values`);
     const g = extras?.latentGrad;
     if (g === undefined) return;
     if (!(g instanceof Float32Array))

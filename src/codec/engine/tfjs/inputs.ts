@@ -33,6 +33,11 @@ export function validateBatch(config: ModelConfig, frames: number, batch: PixelB
   if (batch.target.length !== values) {
     throw new RangeError(`batch.target has ${batch.target.length} values, expected ${values}`);
   }
+  if (batch.weight !== undefined) {
+    const w = batch.weight;
+    if (!(w instanceof Float32Array) || w.length !== f * p)
+      throw new RangeError(`batch.weight must be a Float32Array of F·P = ${f * p} values`);
+  }
   if (config.patch) {
     const { tileWidth, tileHeight } = batch;
     if (!tileWidth || !tileHeight || tileWidth * tileHeight !== p) {
