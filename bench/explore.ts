@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
 import { DEFAULT_BIT_ALLOCATION, uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
 import { allocateTensorBits } from '../src/codec/encoder/rd-allocation.js';
-import { DEFAULT_ADAM, type EngineFactory, type GroupRates } from '../src/codec/engine/types.js';
+import type { GroupRates } from '../src/codec/engine/types.js';
 import {
   hashGrid,
   type ModelConfig,
@@ -23,6 +23,7 @@ import {
   profileTimeResolutions,
 } from '../src/codec/model/config.js';
 import { type ParamSet, parameterCount } from '../src/codec/model/params.js';
+import { DEFAULT_IMPORTANCE, type ImportanceSampling } from '../src/codec/train/importance.js';
 import { DEFAULT_GROUP_RATES } from '../src/codec/train/rates.js';
 import { train } from '../src/codec/train/trainer.js';
 import { type ClipName, loadClip } from './lib/clips.js';
@@ -49,6 +50,7 @@ const { values } = parseArgs({
     beta2: { type: 'string' },
     rates: { type: 'string' },
     'min-factor': { type: 'string' },
+    importance: { type: 'string' },
     allocate: { type: 'boolean', default: false },
   },
 });
@@ -237,6 +239,20 @@ function parseRates(spec: string | undefined): Partial<GroupRates> | undefined {
   );
 }
 
+/** `--importance uniform=0.5,alpha=1` (or `--importance on` for the defaults): error-driven pixel sampling. */
+function parseImportance(spec: string | undefined): Partial<ImportanceSampling> | undefined {
+  if (!spec) return undefined;
+  if (spec === 'on') return {};
+  return Object.fromEntries(
+    spec.split(',').map((kv) => {
+      const [key, value] = kv.split('=');
+      if (!(key in DEFAULT_IMPORTANCE) || !Number.isFinite(Number(value)))
+        throw new Error(`bad --importance entry '${kv}' (keys ${Object.keys(DEFAULT_IMPORTANCE).join(', ')})`);
+      return [key, Number(value)];
+    }),
+  );
+}
+
 const iterations = Number(values.iterations);
 const every = Number(values.every);
 const run = startRunInfo(process.cwd(), 'native', renderer.label, false);
@@ -258,16 +274,10 @@ for (const name of values.variants!.split(',')) {
   const measure = (config: ModelConfig, params: ParamSet) =>
     decodedQuality(clip, config, params, evalFrames, renderer.factory, packBits);
   const config = make(width, height, frames);
-  const chosen = await chooseTrainEngine('native', config);
+  const engine = await chooseTrainEngine('native', config);
   const adam = {
-    ...DEFAULT_ADAM,
     ...(values.eps ? { epsilon: Number(values.eps) } : {}),
     ...(values.beta2 ? { beta2: Number(values.beta2) } : {}),
-  };
-  const engine: EngineFactory = {
-    name: chosen.name,
-    available: () => chosen.available(),
-    create: (o) => chosen.create({ ...o, adam }),
   };
   let trainMs = 0;
   let mark = performance.now();
@@ -281,11 +291,13 @@ for (const name of values.variants!.split(',')) {
       }
     : undefined;
   await train({
+    adam,
     freezeQuantized,
     rates: parseRates(values.rates),
     ...(values['min-factor']
       ? { schedule: { kind: 'cosine', warmup: 50, minFactor: Number(values['min-factor']) } }
       : {}),
+    importance: parseImportance(values.importance),
     framesPerBatch: values.fpb ? Number(values.fpb) : undefined,
     pixelsPerFrame: values.ppf ? Number(values.ppf) : undefined,
     frames: clip.frames,
@@ -378,7 +390,7 @@ if (values.save && rows.length) {
       iterations,
       seed: 1,
       bits: values.bits ?? 'default (or per run: VARIANT@BITS, f = frozen tables)',
-      batch: '8 frames × 2048 pixels',
+      batch: `${values.fpb ?? 8} frames × ${values.ppf ?? 2048} pixels`,
       frames,
     },
     headline: rows.slice(1).map((r) => ({

@@ -107,6 +107,8 @@ export interface EncodeOptions {
   renderer?: RendererFactory;
   framesPerBatch?: number;
   pixelsPerFrame?: number;
+  /** Error-driven pixel sampling (src/codec/train/importance.ts); false draws pixels uniformly. */
+  importance?: TrainOptions['importance'] | false;
   rates?: TrainOptions['rates'];
   schedule?: TrainOptions['schedule'];
   holdOut?: number;
@@ -266,6 +268,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
         seed: chunkSeed,
         framesPerBatch: options.framesPerBatch,
         pixelsPerFrame: options.pixelsPerFrame,
+        importance: options.importance || undefined,
         rates: options.rates,
         schedule: options.schedule,
         holdOut: options.holdOut,

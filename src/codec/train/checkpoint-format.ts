@@ -8,6 +8,7 @@ import { Packr } from 'msgpackr';
 import type { OptimizerState } from '../engine/types.js';
 import type { ModelConfig } from '../model/config.js';
 import { type ParamSet, tensorSize } from '../model/params.js';
+import type { ImportanceState } from './importance.js';
 import type { TrainSetup } from './setup.js';
 
 export const CHECKPOINT_FORMAT = 'lirn-train-checkpoint';
@@ -25,6 +26,8 @@ export interface TrainCheckpoint {
   optimizer: OptimizerState;
   /** Batch loss of every completed iteration. */
   losses: Float32Array;
+  /** Runs with importance sampling: the error map and the last step's errors not yet applied. */
+  sampler?: ImportanceState;
 }
 
 export class CheckpointError extends Error {
@@ -58,6 +61,7 @@ export function encodeCheckpoint(c: TrainCheckpoint): Uint8Array {
     params: packSet(c.params),
     optimizer: { step: c.optimizer.step, m: packSet(c.optimizer.m), v: packSet(c.optimizer.v) },
     losses: c.losses,
+    ...(c.sampler ? { sampler: c.sampler } : {}),
   });
 }
 
@@ -95,7 +99,26 @@ export function decodeCheckpoint(bytes: Uint8Array): TrainCheckpoint {
       v: unpackSet(optimizer.v, 'optimizer.v'),
     },
     losses,
+    ...(o.sampler === undefined ? {} : { sampler: samplerState(o.sampler) }),
   };
+}
+
+function samplerState(v: unknown): ImportanceState {
+  const o = record(v, 'sampler');
+  if (!(o.values instanceof Float32Array)) throw new CheckpointError('sampler.values', 'expected a Float32Array');
+  if (o.pending === null || o.pending === undefined) return { values: o.values, pending: null };
+  const p = record(o.pending, 'sampler.pending');
+  if (!(p.frameIndex instanceof Int32Array))
+    throw new CheckpointError('sampler.pending.frameIndex', 'expected an Int32Array');
+  if (!(p.cells instanceof Uint32Array)) throw new CheckpointError('sampler.pending.cells', 'expected a Uint32Array');
+  if (!(p.errors instanceof Float32Array))
+    throw new CheckpointError('sampler.pending.errors', 'expected a Float32Array');
+  if (p.cells.length !== p.errors.length || p.frameIndex.length === 0 || p.cells.length % p.frameIndex.length !== 0)
+    throw new CheckpointError(
+      'sampler.pending',
+      `${p.cells.length} cells, ${p.errors.length} errors for ${p.frameIndex.length} frames`,
+    );
+  return { values: o.values, pending: { frameIndex: p.frameIndex, cells: p.cells, errors: p.errors } };
 }
 
 function record(v: unknown, where: string): Record<string, unknown> {

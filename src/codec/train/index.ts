@@ -8,6 +8,13 @@ export {
 } from './checkpoint-format.js';
 export { type FreezeQuantized, freezeIteration, snapToQuantized } from './freeze.js';
 export { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
+export {
+  DEFAULT_IMPORTANCE,
+  ErrorMap,
+  type ImportanceSampling,
+  type ImportanceState,
+  resolveImportance,
+} from './importance.js';
 export { DEFAULT_GROUP_RATES, PAPER_GROUP_RATES, resolveRates, scaleRates } from './rates.js';
 export { type Clip, type FrameData, pickFrames, sampleBatch } from './sampler.js';
 export { DEFAULT_SCHEDULE, type LrSchedule, learningRateFactor } from './schedule.js';
@@ -17,6 +24,7 @@ export {
   psnrOf,
   type TrainOptions,
   type TrainProgress,
+  TRAIN_ADAM,
   type TrainResult,
   train,
 } from './trainer.js';

@@ -2,8 +2,9 @@
  * The settings that determine a training run's trajectory. They travel in checkpoints; resuming with different
  * ones would not continue the same run, so the trainer refuses (naming the settings that differ).
  */
-import type { GroupRates } from '../engine/types.js';
+import type { AdamConfig, GroupRates } from '../engine/types.js';
 import type { FreezeQuantized } from './freeze.js';
+import type { ImportanceSampling } from './importance.js';
 import type { LrSchedule } from './schedule.js';
 
 export interface TrainSetup {
@@ -16,10 +17,14 @@ export interface TrainSetup {
   iterations: number;
   schedule: LrSchedule;
   rates: GroupRates;
+  /** Adam's moments and ε (trainer default TRAIN_ADAM). */
+  adam: AdamConfig;
   /** Present only for runs with quantize-then-freeze fine-tuning (freeze.ts). */
   freezeQuantized?: FreezeQuantized;
   /** Present only for runs with feature alignment (src/codec/align); absent keeps older checkpoints comparable. */
   alignment?: { lambda: number; featureDim: number; linear: boolean };
+  /** Present only for runs with error-driven pixel sampling (importance.ts). */
+  importance?: ImportanceSampling;
 }
 
 /** Names of the settings whose values differ (deep comparison, key order ignored). */

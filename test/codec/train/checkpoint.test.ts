@@ -11,6 +11,7 @@ import {
   DEFAULT_SCHEDULE,
   decodeCheckpoint,
   encodeCheckpoint,
+  TRAIN_ADAM,
   type TrainCheckpoint,
 } from '../../../src/codec/train/index.js';
 import { tinyHashConfig } from '../engine/fixtures.js';
@@ -32,6 +33,7 @@ function sample(): TrainCheckpoint {
       iterations: 10,
       schedule: DEFAULT_SCHEDULE,
       rates: DEFAULT_GROUP_RATES,
+      adam: TRAIN_ADAM,
     },
     params,
     optimizer: { step: 2, m: cloneParamSet(params), v: cloneParamSet(params) },
@@ -59,6 +61,25 @@ describe('checkpoints', () => {
       expect(Array.from(back.params.get(name)!.data)).toEqual(Array.from(t.data));
       expect(Array.from(back.optimizer.v.get(name)!.data)).toEqual(Array.from(t.data));
     }
+  });
+
+  it('carry the importance sampler state (error map and pending errors) bit for bit', () => {
+    const c = sample();
+    c.sampler = {
+      values: Float32Array.from([-1, 0.25, 3e-7]),
+      pending: {
+        frameIndex: Int32Array.of(2, 0),
+        cells: Uint32Array.of(1, 2, 0, 1),
+        errors: Float32Array.of(0.5, 0, 1e-9, 2),
+      },
+    };
+    const back = decodeCheckpoint(encodeCheckpoint(c));
+    expect(back.sampler).toEqual(c.sampler);
+    expect(decodeCheckpoint(encodeCheckpoint(sample())).sampler).toBeUndefined();
+    c.sampler.pending!.errors = Float32Array.of(1);
+    expect(() => decodeCheckpoint(encodeCheckpoint(c))).toThrow(/sampler.pending: 4 cells, 1 errors for 2 frames/);
+    c.sampler = { values: [1, 2] as unknown as Float32Array, pending: null };
+    expect(() => decodeCheckpoint(encodeCheckpoint(c))).toThrow(/sampler.values: expected a Float32Array/);
   });
 
   it('reject damaged or foreign bytes with a CheckpointError saying where', async () => {

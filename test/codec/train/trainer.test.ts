@@ -88,6 +88,38 @@ describe('train()', () => {
     expectSameParams(resumed.params, straight.params);
   });
 
+  it('importance sampling: resumes bit for bit through a checkpoint file (error map included)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lirn-ckpt-'));
+    dirs.push(dir);
+    const path = join(dir, 'run.ckpt');
+    const importance = { cell: 4, uniform: 0.4 };
+    const uniform = await train({ ...base, iterations: 8 });
+    const straight = await train({ ...base, iterations: 8, importance });
+    // Batches 0 and 1 see an empty map (errors of steps ≤ i − 2), so they equal the uniform run's draws only in
+    // their frames; from step 2 on the pixels follow the errors and the curve departs.
+    expect(Array.from(straight.losses.subarray(2))).not.toEqual(Array.from(uniform.losses.subarray(2)));
+    const first = await train({
+      ...base,
+      iterations: 8,
+      importance,
+      stopAt: 5,
+      checkpoint: { every: 100, save: (c) => saveCheckpoint(path, c) },
+    });
+    expect(first.iteration).toBe(5);
+    const checkpoint = await loadCheckpoint(path);
+    expect(checkpoint.setup.importance).toMatchObject(importance);
+    expect(checkpoint.sampler?.pending?.errors.length).toBe(base.framesPerBatch * base.pixelsPerFrame);
+    expect(Math.max(...checkpoint.sampler!.values)).toBeGreaterThan(0);
+    const resumed = await train({ ...base, iterations: 8, importance, resume: checkpoint });
+    expect(Array.from(resumed.losses)).toEqual(Array.from(straight.losses));
+    expectSameParams(resumed.params, straight.params);
+    const { sampler: _, ...withoutMap } = checkpoint;
+    await expect(train({ ...base, iterations: 8, importance, resume: withoutMap })).rejects.toThrow(
+      /no error map/,
+    );
+    await expect(train({ ...base, iterations: 8, resume: checkpoint })).rejects.toThrow(/setup.*importance/);
+  });
+
   it('refuses to resume a checkpoint under different settings', async () => {
     const saved: TrainCheckpoint[] = [];
     await train({
