@@ -128,22 +128,37 @@ export class ErrorMap {
     const total = width * height;
     const c = this.settings.cell;
     const { alpha } = this.settings;
+    const cdf = this.cdf;
+    const last = this.cellsPerFrame - 1;
+    const columns = this.columns;
+    const cellPixels = this.cellPixels;
     let weightSum = 0;
     let n = 0;
     for (const frame of frames) {
-      const mass = this.buildCdf(frame);
+      this.buildCdf(frame);
+      const mass = cdf[last];
       const data = clip.frames[frame];
       const divisor = data instanceof Uint8Array ? 255 : 1;
       for (let s = 0; s < perFrame; s++, n++) {
-        const cell = this.findCell(rng.next() * this.cdf[this.cellsPerFrame - 1]);
-        const i = cell % this.columns;
-        const j = (cell - i) / this.columns;
+        const u = rng.next() * mass;
+        let lo = 0;
+        let hi = last;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (cdf[mid] > u) hi = mid;
+          else lo = mid + 1;
+        }
+        const cell = lo;
+        const i = cell % columns;
+        const j = (cell - i) / columns;
         const cw = Math.min(c, width - i * c);
-        const k = rng.int(this.cellPixels[cell]);
+        const k = rng.int(cellPixels[cell]);
         const x = i * c + (k % cw);
-        const y = j * c + Math.floor(k / cw);
-        const p = mass.uniformShare / total + (mass.errorShare * this.errorOf(frame, cell, mass.mean)) / mass.error;
-        const w = alpha === 0 ? 1 : (1 / (total * p)) ** alpha;
+        const y = j * c + ((k / cw) | 0);
+        // The pixel's probability is its cell's mass over the cell's pixel count.
+        const p = (cell === 0 ? cdf[0] : cdf[cell] - cdf[cell - 1]) / (mass * cellPixels[cell]);
+        const r = 1 / (total * p);
+        const w = alpha === 1 ? r : alpha === 0.5 ? Math.sqrt(r) : alpha === 0 ? 1 : r ** alpha;
         weight[n] = w;
         weightSum += w;
         cells[n] = cell;
@@ -168,56 +183,33 @@ export class ErrorMap {
     return batch;
   }
 
-  private errorOf(frame: number, cell: number, mean: number): number {
-    const v = this.values[frame * this.cellsPerFrame + cell];
-    return v < 0 ? mean : v;
-  }
-
-  /**
-   * Cumulative cell masses of `frame` (uniform share by pixel count, error share by n_c · e_c); returns the
-   * shares, the error mass Σ n_c·e_c and the mean error unseen cells count at.
-   */
-  private buildCdf(frame: number): { uniformShare: number; errorShare: number; error: number; mean: number } {
+  /** Cumulative cell masses of `frame`: the uniform share by pixel count, the error share by n_c · e_c. */
+  private buildCdf(frame: number): void {
+    const values = this.values;
+    const cellPixels = this.cellPixels;
     const base = frame * this.cellsPerFrame;
-    let seen = 0;
     let seenSum = 0;
     let seenPixels = 0;
     for (let cell = 0; cell < this.cellsPerFrame; cell++) {
-      const v = this.values[base + cell];
+      const v = values[base + cell];
       if (v >= 0) {
-        seen++;
-        seenSum += v * this.cellPixels[cell];
-        seenPixels += this.cellPixels[cell];
+        seenSum += v * cellPixels[cell];
+        seenPixels += cellPixels[cell];
       }
     }
-    const mean = seen > 0 ? seenSum / seenPixels : 1;
-    let errorMass = 0;
-    for (let cell = 0; cell < this.cellsPerFrame; cell++)
-      errorMass += this.cellPixels[cell] * this.errorOf(frame, cell, mean);
+    const mean = seenPixels > 0 ? seenSum / seenPixels : 1;
+    // Unseen cells count at the mean, so the error mass is the seen mass plus the unseen pixels at the mean.
+    const errorMass = seenSum + (this.width * this.height - seenPixels) * mean;
     const { uniform } = this.settings;
     const total = this.width * this.height;
-    // Error mass 0 (a perfect fit so far): fall back to the uniform component alone.
-    const errorShare = errorMass > 0 ? 1 - uniform : 0;
-    const uniformShare = errorMass > 0 ? uniform : 1;
-    const error = errorMass > 0 ? errorMass : 1;
+    // Error mass 0 (a perfect fit so far): the uniform component alone.
+    const errorShare = errorMass > 0 ? (1 - uniform) / errorMass : 0;
+    const uniformShare = (errorMass > 0 ? uniform : 1) / total;
     let acc = 0;
     for (let cell = 0; cell < this.cellsPerFrame; cell++) {
-      const n = this.cellPixels[cell];
-      acc += (uniformShare * n) / total + (errorShare * n * this.errorOf(frame, cell, mean)) / error;
+      const v = values[base + cell];
+      acc += cellPixels[cell] * (uniformShare + errorShare * (v < 0 ? mean : v));
       this.cdf[cell] = acc;
     }
-    return { uniformShare, errorShare, error, mean };
-  }
-
-  /** First cell whose cumulative mass exceeds u. */
-  private findCell(u: number): number {
-    let lo = 0;
-    let hi = this.cellsPerFrame - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.cdf[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
   }
 }
