@@ -11,13 +11,15 @@ import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
 import { type ProfileName, profileConfig } from '../src/codec/model/config.js';
 import { type ParamSet, parameterCount } from '../src/codec/model/params.js';
-import { train } from '../src/codec/train/trainer.js';
+import { DEFAULT_BATCH_SAMPLES, DEFAULT_FRAMES_PER_BATCH, train } from '../src/codec/train/trainer.js';
 import { type ClipName, loadClip } from './lib/clips.js';
 import { decodedQuality } from './lib/decoded-quality.js';
 import type { SuiteResult } from './lib/results.js';
 import { writeSuiteResult } from './lib/results.js';
 import { finishRun, startRunInfo } from './lib/run-info.js';
 import { lineChart } from './lib/svg-plot.js';
+
+const BATCH = `${DEFAULT_BATCH_SAMPLES} samples over up to ${DEFAULT_FRAMES_PER_BATCH} frames`;
 
 const { values } = parseArgs({
   options: {
@@ -109,7 +111,7 @@ const headline = (['S', 'M'] as const).map((p) => {
     label: `profile ${p}: native training iterations/s ÷ tfjs (same batches, same run)`,
     value: speed(n) / speed(t),
     unit: '×',
-    detail: `${speed(n).toFixed(1)} vs ${speed(t).toFixed(2)} it/s (8 frames × 2048 pixels per iteration)`,
+    detail: `${speed(n).toFixed(1)} vs ${speed(t).toFixed(2)} it/s (${BATCH} per iteration)`,
   };
 });
 
@@ -123,7 +125,7 @@ const result: SuiteResult = {
     tfjsIterations,
     every,
     evalFrames: evalFrames.length,
-    batch: '8 frames × 2048 pixels',
+    batch: BATCH,
   },
   headline,
   tables: [

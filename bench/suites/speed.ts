@@ -6,6 +6,7 @@
 
 import { chooseTrainEngine } from '../../src/cli/engines.js';
 import { referenceRendererFactory } from '../../src/codec/decoder/stream-decoder.js';
+import { DEFAULT_BATCH_SAMPLES, DEFAULT_FRAMES_PER_BATCH } from '../../src/codec/train/trainer.js';
 import { measureStepRate } from '../lib/budget.js';
 import { decodeOurs, encodeOurs, oursConfig } from '../lib/ours.js';
 import { PEERS, type RdPoint, runPeer } from '../lib/peers.js';
@@ -138,7 +139,7 @@ export async function runSpeed(
       note: `Our decode: ${ctx.renderer.label} renderer, from the file's bytes to 8-bit RGB; the TypeScript reference renderer does ${(referenceFrames / refDecode.seconds).toFixed(2)} frames/s. Peers: node-av encode from RGB frames, decode to RGB (all threads).`,
     },
     {
-      title: `Training throughput per engine (profile ${profile}, ${clip.width}×${clip.height}, batches of 8 frames × 2048 pixels)`,
+      title: `Training throughput per engine (profile ${profile}, ${clip.width}×${clip.height}, the trainer's default batch of ${DEFAULT_BATCH_SAMPLES} samples over up to ${DEFAULT_FRAMES_PER_BATCH} frames)`,
       columns: ['engine', 'ms/step', 'pixel samples/s', 'note'],
       digits: [0, 1, 0, 0],
       rows: engines.map((e) => [

@@ -70,9 +70,9 @@ export interface TrainOptions {
   iterations: number;
   /** Engine to train on; default: the registry's first available (src/codec/engine/index.ts). */
   engine?: EngineFactory;
-  /** Frames per batch (F); capped by the number of trained frames. Default 8. */
+  /** Frames per batch (F); capped by the number of trained frames. Default DEFAULT_FRAMES_PER_BATCH (32). */
   framesPerBatch?: number;
-  /** Random pixels per frame (P) for per-pixel models; patch models always use whole frames. Default 2048. */
+  /** Random pixels per frame (P) for per-pixel models; patch models always use whole frames. Default 16384 / F. */
   pixelsPerFrame?: number;
   schedule?: LrSchedule;
   /** Base rate per parameter group; missing groups take DEFAULT_GROUP_RATES (rates.ts). */
@@ -142,6 +142,22 @@ const PSNR_EMA = 0.9;
  * 5000 iterations, bench/explore.ts --beta2) it gains 0.27 dB over 0.999 at 3% more bits; 0.95 gains 0.18.
  */
 export const TRAIN_ADAM: AdamConfig = { beta1: 0.9, beta2: 0.99, epsilon: 1e-8, weightDecay: 0 };
+/**
+ * A step's samples, spread over as many frames as the chunk has, up to DEFAULT_FRAMES_PER_BATCH. Measured on
+ * profile M, 5000 iterations, 6 bits (bench/explore.ts --fpb/--ppf), frames × pixels per frame:
+ *   bunny 640×360:  8 × 2048 27.51 dB, 16 × 1024 27.60, 32 × 512 27.67, 64 × 256 27.72 (23% slower steps)
+ *   vtest 640×480:  8 × 2048 31.24 dB, 16 × 1024 31.36, 32 × 512 31.53;   4 × 4096 on bunny 27.11
+ * at the same bits: more frames per step keep every frame's latent and time slices moving together, for ~5% more
+ * time per step up to 32 frames (the per-frame hypernetwork and mask work grows with F).
+ */
+export const DEFAULT_BATCH_SAMPLES = 16384;
+export const DEFAULT_FRAMES_PER_BATCH = 32;
+
+/** Pixels per frame when the options do not say: DEFAULT_BATCH_SAMPLES over the batch's F frames. */
+export function defaultPixelsPerFrame(framesPerBatch: number): number {
+  return Math.ceil(DEFAULT_BATCH_SAMPLES / framesPerBatch);
+}
+
 /** iterationRng keeps seed + (i + 1)·2^32 below 2^53. */
 const MAX_ITERATIONS = 2 ** 21 - 1;
 
@@ -173,7 +189,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let pending: PendingErrors | null = null;
   if (resume && errorMap) {
     const state = resume.checkpoint.sampler;
-    if (!state) throw new CheckpointError('sampler', 'the run samples by importance but the checkpoint has no error map');
+    if (!state)
+      throw new CheckpointError(
+        'sampler',
+        'the run samples by importance but the checkpoint has no error map',
+      );
     errorMap.restore(state);
     pending = state.pending;
   }
@@ -220,7 +240,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const batchAt = (i: number) =>
       errorMap
         ? errorMap.sample(clip, trained, setup.framesPerBatch, setup.pixelsPerFrame, iterationRng(seed, i))
-        : sampleBatch(config, clip, trained, setup.framesPerBatch, setup.pixelsPerFrame, iterationRng(seed, i));
+        : sampleBatch(
+            config,
+            clip,
+            trained,
+            setup.framesPerBatch,
+            setup.pixelsPerFrame,
+            iterationRng(seed, i),
+          );
     let next: { iteration: number; batch: ReturnType<typeof batchAt> } | null = null;
     while (iteration < stopAt && !options.signal?.aborted) {
       if (freeze && iteration === freezeAt) {
@@ -238,7 +265,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         alignLosses[iteration] = a.loss;
         alignCosine = a.cosine;
       }
-      const sampleErrors = errorMap ? new Float32Array(batch.frameIndex.length * batch.pixelsPerFrame) : undefined;
+      const sampleErrors = errorMap
+        ? new Float32Array(batch.frameIndex.length * batch.pixelsPerFrame)
+        : undefined;
       if (sampleErrors) extras = { ...extras, sampleErrors };
       const rates = freeze && iteration >= freezeAt ? frozenRates(setup.rates, freeze) : setup.rates;
       const stepping = engine.step(batch, scaleRates(rates, factor), extras);
@@ -253,7 +282,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       next = iteration + 1 < stopAt ? { iteration: iteration + 1, batch: batchAt(iteration + 1) } : null;
       const loss = await stepping;
       if (sampleErrors)
-        pending = { frameIndex: batch.frameIndex, cells: (batch as ImportanceBatch).cells, errors: sampleErrors };
+        pending = {
+          frameIndex: batch.frameIndex,
+          cells: (batch as ImportanceBatch).cells,
+          errors: sampleErrors,
+        };
       aligner?.update((aligner.rate ?? setup.rates.hyper) * factor);
       if (!Number.isFinite(loss))
         throw new Error(`training diverged at iteration ${iteration + 1}: loss ${loss}`);
@@ -386,6 +419,10 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
     );
   }
   const trainedCount = trainedFrameIndices(frameCount, holdOut).length;
+  const framesPerBatch = Math.min(
+    positive('framesPerBatch', o.framesPerBatch ?? DEFAULT_FRAMES_PER_BATCH),
+    trainedCount,
+  );
   const schedule = o.schedule ?? DEFAULT_SCHEDULE;
   validateSchedule(schedule);
   if (o.stopAt !== undefined) positive('stopAt', o.stopAt);
@@ -396,8 +433,8 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
     width: o.width,
     height: o.height,
     holdOut,
-    framesPerBatch: Math.min(positive('framesPerBatch', o.framesPerBatch ?? 8), trainedCount),
-    pixelsPerFrame: positive('pixelsPerFrame', o.pixelsPerFrame ?? 2048),
+    framesPerBatch,
+    pixelsPerFrame: positive('pixelsPerFrame', o.pixelsPerFrame ?? defaultPixelsPerFrame(framesPerBatch)),
     iterations: positive('iterations', o.iterations),
     schedule,
     rates: resolveRates(o.rates),
@@ -410,11 +447,13 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
 function resolveAdam(o: Partial<AdamConfig> = {}): AdamConfig {
   const adam = { ...TRAIN_ADAM, ...o };
   for (const key of ['beta1', 'beta2'] as const) {
-    if (!(adam[key] >= 0 && adam[key] < 1)) throw new RangeError(`adam.${key} must be in [0, 1), got ${adam[key]}`);
+    if (!(adam[key] >= 0 && adam[key] < 1))
+      throw new RangeError(`adam.${key} must be in [0, 1), got ${adam[key]}`);
   }
   if (!(adam.epsilon > 0 && Number.isFinite(adam.epsilon)))
     throw new RangeError(`adam.epsilon must be a positive number, got ${adam.epsilon}`);
-  if (adam.weightDecay !== 0) throw new RangeError('adam.weightDecay must be 0 (decoupled decay is not implemented)');
+  if (adam.weightDecay !== 0)
+    throw new RangeError('adam.weightDecay must be 0 (decoupled decay is not implemented)');
   return adam;
 }
 
