@@ -107,6 +107,30 @@ function warpScale(profile: 'S' | 'M' | 'L', scale: number): Variant {
   return (w, h, f) => ({ ...profileConfig(profile, w, h, f), warp: { otype: 'Affine', scale } });
 }
 
+/**
+ * The profile with extra spatio-temporal levels beside its own (which stay as they are): each extra level has
+ * grid resolution `fraction` × the finest level's and time resolution `frames / framesPerCell`.
+ */
+function extraTemporal(
+  profile: 'S' | 'M' | 'L',
+  extra: Array<{ fraction: number; framesPerCell: number }>,
+): Variant {
+  return (w, h, f) => {
+    const c = profileConfig(profile, w, h, f);
+    const enc = c.encoding;
+    if (enc.otype !== 'HashGrid') throw new Error('hash grid expected');
+    const finest = enc.level_resolutions[enc.n_levels - 1];
+    const times = enc.level_time_resolutions ?? new Array<number>(enc.n_levels).fill(0);
+    for (const e of extra) {
+      enc.level_resolutions.push(Math.max(1, Math.round(finest * e.fraction)));
+      times.push(Math.max(1, Math.round(f / e.framesPerCell)));
+    }
+    enc.n_levels = enc.level_resolutions.length;
+    enc.level_time_resolutions = times;
+    return c;
+  };
+}
+
 /** The paper's static 2-D grid: the profile without time resolutions or warp. */
 function staticGrid(profile: 'S' | 'M' | 'L', log2?: number): Variant {
   return (w, h) => {
@@ -186,6 +210,15 @@ const variants: Record<string, Variant> = {
   'L-warp-s03': warpScale('L', 0.03),
   'L-warp-s01': warpScale('L', 0.01),
   'L-warpT': (w, h, f) => ({ ...profileConfig('L', w, h, f), warp: { otype: 'Translation', scale: 0.02 } }),
+  'M+T2fine': extraTemporal('M', [
+    { fraction: 0.35, framesPerCell: 8 },
+    { fraction: 0.7, framesPerCell: 8 },
+  ]),
+  'M+T1mid': extraTemporal('M', [{ fraction: 0.25, framesPerCell: 4 }]),
+  'M+T2fine4': extraTemporal('M', [
+    { fraction: 0.35, framesPerCell: 4 },
+    { fraction: 0.7, framesPerCell: 4 },
+  ]),
   'M-nomod': (w, h, f) => {
     const c = profileConfig('M', w, h, f);
     c.modulation.layers = [];
@@ -247,7 +280,9 @@ function parseImportance(spec: string | undefined): Partial<ImportanceSampling> 
     spec.split(',').map((kv) => {
       const [key, value] = kv.split('=');
       if (!(key in DEFAULT_IMPORTANCE) || !Number.isFinite(Number(value)))
-        throw new Error(`bad --importance entry '${kv}' (keys ${Object.keys(DEFAULT_IMPORTANCE).join(', ')})`);
+        throw new Error(
+          `bad --importance entry '${kv}' (keys ${Object.keys(DEFAULT_IMPORTANCE).join(', ')})`,
+        );
       return [key, Number(value)];
     }),
   );
@@ -390,7 +425,10 @@ if (values.save && rows.length) {
       iterations,
       seed: 1,
       bits: values.bits ?? 'default (or per run: VARIANT@BITS, f = frozen tables)',
-      batch: `${values.fpb ?? 8} frames × ${values.ppf ?? 2048} pixels`,
+      batch:
+        values.fpb || values.ppf
+          ? `${values.fpb ?? 'default'} frames × ${values.ppf ?? 'default'} pixels`
+          : 'trainer default',
       frames,
     },
     headline: rows.slice(1).map((r) => ({
