@@ -12,6 +12,7 @@
         "src/addon.cc",
         "src/model.cc",
         "src/network.cc",
+        "src/sampler.cc",
         "src/thread_pool.cc",
         "src/kernels_generic.cc",
         "src/kernels_select.cc"

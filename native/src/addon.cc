@@ -13,6 +13,7 @@
 #include "kernels.h"
 #include "model.h"
 #include "network.h"
+#include "sampler.h"
 #include "thread_pool.h"
 
 namespace {
@@ -49,6 +50,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
                         InstanceMethod("write", &Engine::Write), InstanceMethod("getStep", &Engine::GetStep),
                         InstanceMethod("setStep", &Engine::SetStep), InstanceMethod("setAdam", &Engine::SetAdam),
                         InstanceMethod("train", &Engine::Train), InstanceMethod("trainAsync", &Engine::TrainAsync),
+                        InstanceMethod("attachFrames", &Engine::AttachFrames),
                         InstanceMethod("render", &Engine::Render),
                         InstanceMethod("timings", &Engine::Timings), InstanceMethod("dispose", &Engine::Dispose)});
   }
@@ -147,6 +149,11 @@ class Engine : public Napi::ObjectWrap<Engine> {
   // keep the JS arrays alive while an asynchronous step reads them.
   struct TrainJob {
     lirn::Batch batch{};
+    // Set when the step draws its own pixels (argument 9): coords and target are then outputs, filled first.
+    bool sample = false;
+    std::uint32_t rng_state[4] = {};
+    float* coords_out = nullptr;
+    float* target_out = nullptr;
     std::array<double, 5> rates{};
     bool has_rates = false;
     float* grads = nullptr;
@@ -158,7 +165,9 @@ class Engine : public Napi::ObjectWrap<Engine> {
   //             rates: Float64Array(5) | null, gradsOut: Float32Array | null,
   //             latentGrad?: Float32Array(frames · latent_dim) | null,
   //             weight?: Float32Array(frames · pixelsPerFrame) | null,
-  //             errorOut?: Float32Array(frames · pixelsPerFrame) | null)
+  //             errorOut?: Float32Array(frames · pixelsPerFrame) | null,
+  //             rngState?: Uint32Array(4) | null — the step draws its pixels from the attached frames (attachFrames)
+  //             with this xoshiro128** state into coords and target (see sampler.h) before it trains on them)
   TrainJob prepare(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Network& n = net(env);
@@ -220,15 +229,67 @@ class Engine : public Napi::ObjectWrap<Engine> {
       job.batch.error_out = e.Data();
       job.keep.push_back(Napi::Persistent(info[8]));
     }
+    if (info.Length() > 9 && !info[9].IsNull() && !info[9].IsUndefined()) {
+      auto st = typed<Napi::Uint32Array>(info, 9, "rngState", napi_uint32_array);
+      if (st.ElementLength() != 4) throw Napi::RangeError::New(env, "train: rngState must hold 4 words");
+      if (clip_.frames.empty()) throw Napi::Error::New(env, "train: rngState given but no frames are attached (attachFrames)");
+      if (C != 3) throw Napi::Error::New(env, "train: drawing pixels needs an RGB output (per-pixel model)");
+      for (std::size_t f = 0; f < frames.ElementLength(); ++f)
+        if (static_cast<std::size_t>(frames[f]) >= clip_.frames.size())
+          throw Napi::RangeError::New(env, "train: frameIndex[" + std::to_string(f) + "] is outside the attached frames");
+      job.sample = true;
+      for (int i = 0; i < 4; ++i) job.rng_state[i] = st[i];
+      job.coords_out = coords.Data();
+      job.target_out = target.Data();
+    }
     for (int i = 0; i < 4; ++i)
       if (i != 1) job.keep.push_back(Napi::Persistent(info[i]));
     return job;
   }
 
+  // Draws the job's pixels (when it asks to), then trains.
+  double run(TrainJob& job) {
+    if (job.sample) {
+      lirn::Xoshiro128 rng(job.rng_state);
+      lirn::sample_pixels(clip_, job.batch.frame, job.batch.frames, job.batch.pixels, rng, job.coords_out, job.target_out);
+    }
+    return net_->train(job.batch, job.has_rates ? job.rates.data() : nullptr, job.grads, job.latent_grad);
+  }
+
+  // attachFrames(frames: Uint8Array[], width, height): the clip later steps draw their pixels from (RGB, 8 bits,
+  // width·height·3 bytes each). The arrays are kept alive and read in place; attach again to replace them.
+  Napi::Value AttachFrames(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    net(env);
+    if (!info[0].IsArray()) throw Napi::TypeError::New(env, "attachFrames: 'frames' must be an array of Uint8Array");
+    auto list = info[0].As<Napi::Array>();
+    const int width = integer(info, 1, "width", 1, 1 << 16);
+    const int height = integer(info, 2, "height", 1, 1 << 16);
+    const std::uint32_t count = list.Length();
+    if (count < 1 || count > (1u << 20)) throw Napi::RangeError::New(env, "attachFrames: 1 to 2^20 frames");
+    lirn::ClipFrames clip;
+    std::vector<Napi::Reference<Napi::Value>> refs;
+    clip.width = width;
+    clip.height = height;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const Napi::Value v = list.Get(i);
+      if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+        throw Napi::TypeError::New(env, "attachFrames: frame " + std::to_string(i) + " is not a Uint8Array");
+      auto a = v.As<Napi::Uint8Array>();
+      if (static_cast<double>(a.ElementLength()) != double(width) * height * 3)
+        throw Napi::RangeError::New(env, "attachFrames: frame " + std::to_string(i) + " must hold width * height * 3 bytes");
+      clip.frames.push_back(a.Data());
+      refs.push_back(Napi::Persistent(v));
+    }
+    clip_ = std::move(clip);
+    clip_refs_ = std::move(refs);
+    return env.Undefined();
+  }
+
   // train(...) → MSE, synchronously on the calling thread (plus the engine's workers).
   Napi::Value Train(const Napi::CallbackInfo& info) {
     TrainJob job = prepare(info);
-    return Napi::Number::New(info.Env(), net_->train(job.batch, job.has_rates ? job.rates.data() : nullptr, job.grads, job.latent_grad));
+    return Napi::Number::New(info.Env(), run(job));
   }
 
   class TrainWorker : public Napi::AsyncWorker {
@@ -242,7 +303,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
     Napi::Promise Promise() { return deferred_.Promise(); }
     void Execute() override {
       try {
-        loss_ = engine_->net_->train(job_.batch, job_.has_rates ? job_.rates.data() : nullptr, job_.grads, job_.latent_grad);
+        loss_ = engine_->run(job_);
       } catch (const std::bad_alloc&) {
         SetError("native engine: out of memory during a step");
       }
@@ -320,6 +381,8 @@ class Engine : public Napi::ObjectWrap<Engine> {
   }
 
   std::unique_ptr<Network> net_;
+  lirn::ClipFrames clip_;
+  std::vector<Napi::Reference<Napi::Value>> clip_refs_;
   bool trainable_ = false;
   bool busy_ = false;
   bool dispose_pending_ = false;
@@ -416,7 +479,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo));
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench));
   exports.Set("layerBench", Napi::Function::New(env, LayerBench));
-  exports.Set("abiVersion", Napi::Number::New(env, 4));
+  exports.Set("abiVersion", Napi::Number::New(env, 5));
   return exports;
 }
 

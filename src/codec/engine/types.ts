@@ -81,6 +81,19 @@ export interface TrainEngine {
    * value stays the (weighted) MSE alone.
    */
   step(batch: PixelBatch, rates: GroupRates, extras?: StepExtras): Promise<number>;
+  /**
+   * Optional pair: the engine draws the trainer's uniform pixel batches itself, off the JS thread, so drawing
+   * does not compete with the step for the cores. `attachFrames` hands over the clip (8-bit RGB) once;
+   * `stepDrawing` fills `batch.coords` and `batch.target` exactly as the trainer's sampleBatch would, continuing
+   * the Rng whose state is given (after it picked `batch.frameIndex`), then steps as `step` does.
+   */
+  attachFrames?(frames: readonly Uint8Array[], width: number, height: number): void;
+  stepDrawing?(
+    batch: PixelBatch,
+    rngState: Uint32Array,
+    rates: GroupRates,
+    extras?: StepExtras,
+  ): Promise<number>;
   /** Gradients of the batch MSE (plus `extras`) without updating anything (tests, gradient checks). */
   gradients(batch: PixelBatch, extras?: StepExtras): Promise<{ loss: number; grads: ParamSet }>;
   /**

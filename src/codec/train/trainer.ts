@@ -14,6 +14,7 @@ import type {
   EngineFactory,
   GroupRates,
   OptimizerState,
+  PixelBatch,
   StepExtras,
   TrainEngine,
 } from '../engine/types.js';
@@ -39,7 +40,7 @@ import {
   resolveImportance,
 } from './importance.js';
 import { resolveRates, scaleRates } from './rates.js';
-import { type Clip, type FrameData, sampleBatch, validateClip } from './sampler.js';
+import { type Clip, type FrameData, pickFrames, sampleBatch, validateClip } from './sampler.js';
 import { DEFAULT_SCHEDULE, type LrSchedule, learningRateFactor, validateSchedule } from './schedule.js';
 import { sameValue, setupDifferences, type TrainSetup } from './setup.js';
 
@@ -158,6 +159,42 @@ export function defaultPixelsPerFrame(framesPerBatch: number): number {
   return Math.ceil(DEFAULT_BATCH_SAMPLES / framesPerBatch);
 }
 
+/** A step's batch; with `rngState` its pixels are still to be drawn by the engine (stepDrawing). */
+interface Drawn {
+  batch: PixelBatch;
+  rngState?: Uint32Array;
+}
+
+function drawsOnEngine(
+  engine: TrainEngine,
+  errorMap: ErrorMap | null,
+  config: ModelConfig,
+  clip: Clip,
+): boolean {
+  return (
+    !errorMap &&
+    !config.patch &&
+    typeof engine.attachFrames === 'function' &&
+    typeof engine.stepDrawing === 'function' &&
+    clip.frames.every((f) => f instanceof Uint8Array)
+  );
+}
+
+/** The frames of a uniform batch, picked as sampleBatch picks them, and room for the pixels the engine draws. */
+function emptyPixelBatch(trained: readonly number[], frames: number, pixels: number, rng: Rng): Drawn {
+  const picked = pickFrames(trained, frames, rng);
+  const count = picked.length * pixels;
+  return {
+    batch: {
+      frameIndex: Int32Array.from(picked),
+      pixelsPerFrame: pixels,
+      coords: new Float32Array(count * 2),
+      target: new Float32Array(count * 3),
+    },
+    rngState: rng.state(),
+  };
+}
+
 /** iterationRng keeps seed + (i + 1)·2^32 below 2^53. */
 const MAX_ITERATIONS = 2 ** 21 - 1;
 
@@ -237,18 +274,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
     const freeze = setup.freezeQuantized;
     const freezeAt = freeze ? freezeIteration(freeze, setup.iterations) : Number.POSITIVE_INFINITY;
-    const batchAt = (i: number) =>
-      errorMap
-        ? errorMap.sample(clip, trained, setup.framesPerBatch, setup.pixelsPerFrame, iterationRng(seed, i))
-        : sampleBatch(
-            config,
-            clip,
-            trained,
-            setup.framesPerBatch,
-            setup.pixelsPerFrame,
-            iterationRng(seed, i),
-          );
-    let next: { iteration: number; batch: ReturnType<typeof batchAt> } | null = null;
+    // Uniform pixel batches of 8-bit frames are drawn by the engine when it can (off this thread, so drawing does
+    // not compete with the step for the cores): this thread picks the frames, the engine continues the same Rng.
+    const engineDraws = drawsOnEngine(engine, errorMap, config, clip);
+    if (engineDraws) engine.attachFrames!(clip.frames as Uint8Array[], clip.width, clip.height);
+    const batchAt = (i: number): Drawn => {
+      const rng = iterationRng(seed, i);
+      if (errorMap)
+        return { batch: errorMap.sample(clip, trained, setup.framesPerBatch, setup.pixelsPerFrame, rng) };
+      if (engineDraws) return emptyPixelBatch(trained, setup.framesPerBatch, setup.pixelsPerFrame, rng);
+      return {
+        batch: sampleBatch(config, clip, trained, setup.framesPerBatch, setup.pixelsPerFrame, rng),
+      };
+    };
+    let next: { iteration: number; drawn: Drawn } | null = null;
     while (iteration < stopAt && !options.signal?.aborted) {
       if (freeze && iteration === freezeAt) {
         const params = await engine.getParams();
@@ -256,7 +295,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         await engine.setParams(params);
       }
       const factor = learningRateFactor(setup.schedule, iteration, setup.iterations);
-      const batch = next?.iteration === iteration ? next.batch : batchAt(iteration);
+      const drawn = next?.iteration === iteration ? next.drawn : batchAt(iteration);
+      const batch = drawn.batch;
       let extras: StepExtras | undefined;
       let alignCosine: number | undefined;
       if (aligner) {
@@ -270,7 +310,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         : undefined;
       if (sampleErrors) extras = { ...extras, sampleErrors };
       const rates = freeze && iteration >= freezeAt ? frozenRates(setup.rates, freeze) : setup.rates;
-      const stepping = engine.step(batch, scaleRates(rates, factor), extras);
+      const stepRates = scaleRates(rates, factor);
+      const stepping = drawn.rngState
+        ? engine.stepDrawing!(batch, drawn.rngState, stepRates, extras)
+        : engine.step(batch, stepRates, extras);
       // The previous step's errors go in only now, after this batch was drawn and before the next one is: batch
       // i always sees the errors of steps ≤ i − 2, prefetched or not (a resumed run draws the same batches).
       if (errorMap && pending) {
@@ -279,7 +322,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       // The next batch is a function of (seed, iteration) alone: sample it while the engine steps (on the
       // native engine the step runs off this thread; the sampler is memory-bound, ~1.5 ms for 16k pixels).
-      next = iteration + 1 < stopAt ? { iteration: iteration + 1, batch: batchAt(iteration + 1) } : null;
+      next = iteration + 1 < stopAt ? { iteration: iteration + 1, drawn: batchAt(iteration + 1) } : null;
       const loss = await stepping;
       if (sampleErrors)
         pending = {

@@ -18,6 +18,8 @@ export interface Rng {
   nextUint32(): number;
   /** Fills `out` with int(n) draws (the same stream as calling int(n) out.length times), faster. */
   fillInts(n: number, out: Uint32Array): Uint32Array;
+  /** A copy of the xoshiro128** state words, from which another implementation can continue the stream. */
+  state(): Uint32Array;
 }
 
 const TWO_POW_32 = 4294967296;
@@ -92,12 +94,22 @@ export function createRng(seed: number): Rng {
     for (let i = 0; i < out.length; i++) {
       let u = nextUint32();
       while (u >= limit) u = nextUint32();
-      out[i] = u % n;
+      // u % n without a double modulo (u may exceed 2^31): the quotient of two integers below 2^32 is never within
+      // 2^-53 relative of the next integer, so its floor is exact, and so is q·n.
+      out[i] = u - Math.floor(u / n) * n;
     }
     return out;
   };
 
-  return { next, uniform: (lo, hi) => lo + (hi - lo) * next(), normal, int, nextUint32, fillInts };
+  return {
+    next,
+    uniform: (lo, hi) => lo + (hi - lo) * next(),
+    normal,
+    int,
+    nextUint32,
+    fillInts,
+    state: () => s.slice(),
+  };
 }
 
 function rotl(x: number, k: number): number {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  * 3: train() takes an optional latent gradient (alignment), read() an optional offset.
  * 4: train() takes optional per-sample loss weights and writes per-sample squared errors (importance sampling).
  */
-export const ADDON_ABI_VERSION = 4;
+export const ADDON_ABI_VERSION = 5;
 
 export interface NativeNetwork {
   info(): { isa: string; threads: number; total: number };
@@ -24,6 +24,8 @@ export interface NativeNetwork {
    * MSE of the batch; Adam step when `rates` is given, gradient into `gradsOut` when given. `latentGrad`
    * (frames × latent dim) is added to the batch's latent-row gradient first (StepExtras). `weight` scales each
    * sample's squared error in the loss; `errorOut` receives each sample's unweighted Σ_c (out − target)².
+   * With `rngState` (4 words of xoshiro128** state) the step first draws its pixels from the attached frames into
+   * `coords` and `target`, exactly as the trainer's uniform sampler would from that state (native/src/sampler.h).
    */
   train(
     frameIndex: Int32Array,
@@ -35,6 +37,7 @@ export interface NativeNetwork {
     latentGrad?: Float32Array | null,
     weight?: Float32Array | null,
     errorOut?: Float32Array | null,
+    rngState?: Uint32Array | null,
   ): number;
   /** `train` off the JS thread; every other call throws while it runs. */
   trainAsync(
@@ -47,7 +50,10 @@ export interface NativeNetwork {
     latentGrad?: Float32Array | null,
     weight?: Float32Array | null,
     errorOut?: Float32Array | null,
+    rngState?: Uint32Array | null,
   ): Promise<number>;
+  /** The RGB frames (width·height·3 bytes each) that steps with `rngState` draw from; kept alive, read in place. */
+  attachFrames(frames: Uint8Array[], width: number, height: number): void;
   render(z: Float32Array, width: number, height: number, out: Float32Array, t?: number): void;
   /** Seconds per phase since the previous call (inner tile phases measured on thread 0). */
   timings(): PhaseTimings;

@@ -72,6 +72,7 @@ export class NativeEngine implements TrainEngine {
     rates: Float64Array | null,
     grads: Float32Array | null,
     extras?: StepExtras,
+    rngState: Uint32Array | null = null,
   ): Promise<number> {
     return this.serial(() => {
       const net = this.live();
@@ -101,19 +102,26 @@ export class NativeEngine implements TrainEngine {
         latentGrad,
         weight,
         errors,
+        rngState,
       );
     });
   }
 
   async step(batch: PixelBatch, rates: GroupRates, extras?: StepExtras): Promise<number> {
-    const r = new Float64Array(GROUP_ORDER.length);
-    GROUP_ORDER.forEach((g, i) => {
-      const lr = rates[g] ?? 0;
-      if (!Number.isFinite(lr) || lr < 0)
-        throw new RangeError(`native engine: learning rate for '${g}' is ${lr}`);
-      r[i] = lr;
-    });
-    return this.run(batch, r, null, extras);
+    return this.run(batch, groupRates(rates), null, extras);
+  }
+
+  attachFrames(frames: readonly Uint8Array[], width: number, height: number): void {
+    this.live().attachFrames([...frames], width, height);
+  }
+
+  async stepDrawing(
+    batch: PixelBatch,
+    rngState: Uint32Array,
+    rates: GroupRates,
+    extras?: StepExtras,
+  ): Promise<number> {
+    return this.run(batch, groupRates(rates), null, extras, rngState);
   }
 
   async gradients(batch: PixelBatch, extras?: StepExtras): Promise<{ loss: number; grads: ParamSet }> {
@@ -193,6 +201,18 @@ export class NativeEngine implements TrainEngine {
     this.net?.dispose();
     this.net = null;
   }
+}
+
+/** The five group rates in the addon's order, each checked finite and ≥ 0. */
+function groupRates(rates: GroupRates): Float64Array {
+  const r = new Float64Array(GROUP_ORDER.length);
+  GROUP_ORDER.forEach((g, i) => {
+    const lr = rates[g] ?? 0;
+    if (!Number.isFinite(lr) || lr < 0)
+      throw new RangeError(`native engine: learning rate for '${g}' is ${lr}`);
+    r[i] = lr;
+  });
+  return r;
 }
 
 export interface NativeFactoryOptions {
