@@ -364,7 +364,9 @@ export class TfjsEngine implements TrainEngine {
     const samples = batch.frameIndex.length * batch.pixelsPerFrame;
     const e = extras?.sampleErrors;
     if (e !== undefined && (!(e instanceof Float32Array) || e.length !== samples))
-      throw new RangeError(`tfjs engine: extras.sampleErrors must be a Float32Array of F·P = ${samples} values`);
+      throw new RangeError(
+        `tfjs engine: extras.sampleErrors must be a Float32Array of F·P = ${samples} values`,
+      );
     const g = extras?.latentGrad;
     if (g === undefined) return;
     if (!(g instanceof Float32Array))
