@@ -214,11 +214,6 @@ const variants: Record<string, Variant> = {
     { fraction: 0.35, framesPerCell: 8 },
     { fraction: 0.7, framesPerCell: 8 },
   ]),
-  'M+T1mid': extraTemporal('M', [{ fraction: 0.25, framesPerCell: 4 }]),
-  'M+T2fine4': extraTemporal('M', [
-    { fraction: 0.35, framesPerCell: 4 },
-    { fraction: 0.7, framesPerCell: 4 },
-  ]),
   'M-nomod': (w, h, f) => {
     const c = profileConfig('M', w, h, f);
     c.modulation.layers = [];
