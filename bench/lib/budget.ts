@@ -7,7 +7,7 @@ import type { EngineFactory } from '../../src/codec/engine/types.js';
 import type { ModelConfig } from '../../src/codec/model/config.js';
 import { planSegments } from '../../src/codec/segmenter/plan.js';
 import { detectSceneCuts, lumaHistogram } from '../../src/codec/segmenter/scene.js';
-import { DEFAULT_FRAMES_PER_BATCH, defaultPixelsPerFrame, train } from '../../src/codec/train/trainer.js';
+import { batchShape, train } from '../../src/codec/train/trainer.js';
 import { frameTiming } from '../../src/media/source.js';
 import type { MemoryClip } from './peers.js';
 
@@ -41,11 +41,11 @@ export async function measureStepRate(
   });
   const perStep = stamps.slice(warmup).map((t, i) => t - stamps[warmup + i - 1]);
   perStep.sort((a, b) => a - b);
-  const framesPerBatch = Math.min(DEFAULT_FRAMES_PER_BATCH, Math.ceil(clip.frames.length / holdOut));
+  const shape = batchShape(result.trainedFrames.length);
   return {
     stepSeconds: perStep[Math.floor(perStep.length / 2)] / 1000,
     steps,
-    samplesPerStep: framesPerBatch * defaultPixelsPerFrame(framesPerBatch),
+    samplesPerStep: shape.framesPerBatch * shape.pixelsPerFrame,
     engine: result.engine,
   };
 }

@@ -154,9 +154,20 @@ export const TRAIN_ADAM: AdamConfig = { beta1: 0.9, beta2: 0.99, epsilon: 1e-8, 
 export const DEFAULT_BATCH_SAMPLES = 16384;
 export const DEFAULT_FRAMES_PER_BATCH = 32;
 
-/** Pixels per frame when the options do not say: DEFAULT_BATCH_SAMPLES over the batch's F frames. */
-export function defaultPixelsPerFrame(framesPerBatch: number): number {
-  return Math.ceil(DEFAULT_BATCH_SAMPLES / framesPerBatch);
+/**
+ * The batch a run of `trainedCount` frames takes: F (default DEFAULT_FRAMES_PER_BATCH) capped by the trained
+ * frames, P (default DEFAULT_BATCH_SAMPLES over those F frames).
+ */
+export function batchShape(
+  trainedCount: number,
+  framesPerBatch = DEFAULT_FRAMES_PER_BATCH,
+  pixelsPerFrame?: number,
+): { framesPerBatch: number; pixelsPerFrame: number } {
+  const frames = Math.min(framesPerBatch, trainedCount);
+  return {
+    framesPerBatch: frames,
+    pixelsPerFrame: pixelsPerFrame ?? Math.ceil(DEFAULT_BATCH_SAMPLES / frames),
+  };
 }
 
 /** A step's batch; with `rngState` its pixels are still to be drawn by the engine (stepDrawing). */
@@ -320,8 +331,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         errorMap.observe(pending);
         pending = null;
       }
-      // The next batch is a function of (seed, iteration) alone: sample it while the engine steps (on the
-      // native engine the step runs off this thread; the sampler is memory-bound, ~1.5 ms for 16k pixels).
+      // The next batch is a function of (seed, iteration) alone: draw it while the engine steps (when the engine
+      // draws the pixels itself, this only picks the next frames).
       next = iteration + 1 < stopAt ? { iteration: iteration + 1, drawn: batchAt(iteration + 1) } : null;
       const loss = await stepping;
       if (sampleErrors)
@@ -462,9 +473,10 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
     );
   }
   const trainedCount = trainedFrameIndices(frameCount, holdOut).length;
-  const framesPerBatch = Math.min(
-    positive('framesPerBatch', o.framesPerBatch ?? DEFAULT_FRAMES_PER_BATCH),
+  const shape = batchShape(
     trainedCount,
+    positive('framesPerBatch', o.framesPerBatch ?? DEFAULT_FRAMES_PER_BATCH),
+    o.pixelsPerFrame === undefined ? undefined : positive('pixelsPerFrame', o.pixelsPerFrame),
   );
   const schedule = o.schedule ?? DEFAULT_SCHEDULE;
   validateSchedule(schedule);
@@ -476,8 +488,7 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
     width: o.width,
     height: o.height,
     holdOut,
-    framesPerBatch,
-    pixelsPerFrame: positive('pixelsPerFrame', o.pixelsPerFrame ?? defaultPixelsPerFrame(framesPerBatch)),
+    ...shape,
     iterations: positive('iterations', o.iterations),
     schedule,
     rates: resolveRates(o.rates),
