@@ -51,6 +51,7 @@ const { values } = parseArgs({
     rates: { type: 'string' },
     'min-factor': { type: 'string' },
     importance: { type: 'string' },
+    qat: { type: 'string' },
     allocate: { type: 'boolean', default: false },
   },
 });
@@ -320,9 +321,18 @@ for (const name of values.variants!.split(',')) {
         ),
       }
     : undefined;
+  const quantAware = values.qat
+    ? {
+        fraction: Number(values.qat),
+        groups: Object.fromEntries(
+          values['freeze-groups']!.split(',').map((g) => [g, allocation[g as keyof typeof allocation].bits]),
+        ),
+      }
+    : undefined;
   await train({
     adam,
     freezeQuantized,
+    quantAware,
     rates: parseRates(values.rates),
     ...(values['min-factor']
       ? { schedule: { kind: 'cosine', warmup: 50, minFactor: Number(values['min-factor']) } }

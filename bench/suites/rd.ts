@@ -5,7 +5,7 @@
  * peer that, like us, keeps full-resolution colour) and PSNR/SSIM-vs-bpp plots.
  */
 import type { ProfileName } from '../../src/codec/model/config.js';
-import { memoryStore, QUANT_FINETUNE_MAX_BITS } from '../../src/codec/segmenter/encode.js';
+import { memoryStore, QUANT_AWARE_MAX_BITS } from '../../src/codec/segmenter/encode.js';
 import { bdPsnr, bdRate, Pchip, paretoFront, type RdSample } from '../lib/bdrate.js';
 import { decodeOurs, encodeOurs } from '../lib/ours.js';
 import { PEERS, type PeerCodec, type RateSetting, type RdPoint, runPeer } from '../lib/peers.js';
@@ -75,12 +75,12 @@ export async function runRd(
   const ours: OurRdPoint[] = [];
   for (const profile of ctx.profiles) {
     const budget = await budgetIterations(ctx, sc, profile, ctx.minutes);
-    // Depths above QUANT_FINETUNE_MAX_BITS re-pack one training; lower ones train with their tables snapped and
-    // frozen for the last iterations (the encoder's default there), so they get a training of their own.
+    // Depths above QUANT_AWARE_MAX_BITS re-pack one training; lower ones train with their tables straight-through
+    // quantized at that depth (the encoder's default there), so they get a training of their own.
     const stores = new Map<boolean, ReturnType<typeof memoryStore>>();
     const encodeSeconds = new Map<boolean, number>();
     for (const bits of ctx.bits) {
-      const finetuned = bits <= QUANT_FINETUNE_MAX_BITS;
+      const finetuned = bits <= QUANT_AWARE_MAX_BITS;
       if (!stores.has(finetuned)) stores.set(finetuned, memoryStore());
       const enc = await encodeOurs(clip, {
         profile,
@@ -256,7 +256,7 @@ function rdTables(data: RdData): Table[] {
       'Our codec: per profile one training (fixed wall time) re-packed at 8 and 6 bits, one for ≤ 4 bits',
     note:
       'encode s: training + packing of the first bit depth; 8 and 6 bits re-pack the same weights, ≤ 4 bits trains ' +
-      'again with its tables snapped to 4 bits and frozen for the last 15% of the iterations. The budget ' +
+      'again with its tables straight-through quantized at 4 bits in every step (quantization-aware). The budget ' +
       'becomes iterations through the step time measured just before training (ms/step), so when other jobs load the ' +
       'machine harder during training, encode s exceeds the budget; iterations are what the point actually got.',
     columns: [

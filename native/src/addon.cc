@@ -49,6 +49,7 @@ class Engine : public Napi::ObjectWrap<Engine> {
                        {InstanceMethod("info", &Engine::Info), InstanceMethod("read", &Engine::Read),
                         InstanceMethod("write", &Engine::Write), InstanceMethod("getStep", &Engine::GetStep),
                         InstanceMethod("setStep", &Engine::SetStep), InstanceMethod("setAdam", &Engine::SetAdam),
+                        InstanceMethod("setFakeQuant", &Engine::SetFakeQuant),
                         InstanceMethod("train", &Engine::Train), InstanceMethod("trainAsync", &Engine::TrainAsync),
                         InstanceMethod("attachFrames", &Engine::AttachFrames),
                         InstanceMethod("render", &Engine::Render),
@@ -142,6 +143,25 @@ class Engine : public Napi::ObjectWrap<Engine> {
     n.adam.beta1 = num(0, "beta1");
     n.adam.beta2 = num(1, "beta2");
     n.adam.epsilon = num(2, "epsilon");
+    return info.Env().Undefined();
+  }
+
+  // setFakeQuant(bits: number[5]): per parameter group, the depth its tensors are quantized at in each training
+  // step (straight-through; 0 = off).
+  Napi::Value SetFakeQuant(const Napi::CallbackInfo& info) {
+    Network& n = net(info.Env());
+    if (!info[0].IsArray() || info[0].As<Napi::Array>().Length() != 5)
+      throw Napi::TypeError::New(info.Env(), "setFakeQuant: expected an array of 5 depths (one per parameter group)");
+    Napi::Array a = info[0].As<Napi::Array>();
+    int bits[5];
+    for (uint32_t g = 0; g < 5; ++g) {
+      Napi::Value v = a.Get(g);
+      const double x = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+      if (!(x >= 0 && x <= 16 && x == std::floor(x)))
+        throw Napi::RangeError::New(info.Env(), "setFakeQuant: depth of group " + std::to_string(g) + " must be an integer in [0, 16]");
+      bits[g] = static_cast<int>(x);
+    }
+    std::copy(bits, bits + 5, n.fake_quant_bits);
     return info.Env().Undefined();
   }
 
@@ -479,7 +499,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo));
   exports.Set("sgemmBench", Napi::Function::New(env, SgemmBench));
   exports.Set("layerBench", Napi::Function::New(env, LayerBench));
-  exports.Set("abiVersion", Napi::Number::New(env, 5));
+  exports.Set("abiVersion", Napi::Number::New(env, 6));
   return exports;
 }
 

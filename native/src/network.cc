@@ -451,8 +451,59 @@ void Network::reduce_and_update(int tid, const double* rates, float* grads_out) 
   }
 }
 
+bool Network::fake_quantize() {
+  std::int64_t need = 0;
+  for (const TensorRange& tr : model_.tensors)
+    if (fake_quant_bits[tr.group] > 0) need += tr.size;
+  if (need == 0) return false;
+  fq_master_.resize(static_cast<std::size_t>(need));
+  float* keep = fq_master_.data();
+  for (const TensorRange& tr : model_.tensors) {
+    const int bits = fake_quant_bits[tr.group];
+    if (bits <= 0 || tr.size == 0) continue;
+    float* x = params_.data() + tr.offset;
+    std::memcpy(keep, x, sizeof(float) * tr.size);
+    keep += tr.size;
+    float lo = x[0], hi = x[0];
+    for (std::int64_t i = 1; i < tr.size; ++i) {
+      lo = std::min(lo, x[i]);
+      hi = std::max(hi, x[i]);
+    }
+    const double levels = std::ldexp(1.0, bits) - 1;
+    // Exactly the packer's quantizeWithLayout (src/codec/quant/quantize.ts) and the normative dequantization
+    // x̂ = min ⊕ (q ⊗ scale) in binary32: scale = fround((max − min) / levels), q = round((x − min) / scale) in
+    // binary64 (half up, as Math.round), then the neighbour whose x̂ is nearer where float rounding made one so.
+    const float scale = static_cast<float>((static_cast<double>(hi) - lo) / levels);
+    if (!(scale > 0)) continue;  // a constant tensor is its own quantization
+    auto deq = [&](double q) { return lo + static_cast<float>(q * scale); };
+    for (std::int64_t i = 0; i < tr.size; ++i) {
+      const float xi = x[i];
+      double q = std::min(levels, std::max(0.0, std::floor((static_cast<double>(xi) - lo) / scale + 0.5)));
+      auto miss = [&](double qq) { return std::fabs(static_cast<double>(xi) - deq(qq)); };
+      const double err = miss(q);
+      if (q > 0 && miss(q - 1) < err) {
+        q -= 1;
+      } else if (q < levels && miss(q + 1) < err) {
+        q += 1;
+      }
+      x[i] = deq(q);
+    }
+  }
+  return true;
+}
+
+void Network::restore_fake_quantized() {
+  const float* keep = fq_master_.data();
+  for (const TensorRange& tr : model_.tensors) {
+    if (fake_quant_bits[tr.group] <= 0 || tr.size == 0) continue;
+    std::memcpy(params_.data() + tr.offset, keep, sizeof(float) * tr.size);
+    keep += tr.size;
+  }
+}
+
 double Network::train(const Batch& batch, const double* rates, float* grads_out, const float* latent_grad) {
   const int F = batch.frames, Pn = batch.pixels;
+  const bool fake_quantized = fake_quantize();
   const int nl = static_cast<int>(model_.layers.size());
   const int C = model_.layers.back().out;
   const int nt = pool_.size();
@@ -563,6 +614,7 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
                grad_[0].data() + model_.latents + std::int64_t{batch.frame[f]} * model_.latent_dim);
   }
   lap(kUnmodulate);
+  if (fake_quantized) restore_fake_quantized();  // straight-through: the update lands on the float values
   if (rates) ++step_count;
   pool_.run([&](int tid) { reduce_and_update(tid, rates, grads_out); });  // D
   lap(kUpdate);

@@ -44,6 +44,10 @@ class Network {
   std::vector<float>& adam_v() { return v_; }
   std::int64_t step_count = 0;
   Adam adam;
+  // Straight-through quantization-aware training: per parameter group (0 latents … 4 patch) a depth b > 0 makes
+  // every training step see each of the group's tensors quantized min–max at b bits, one range per tensor (the
+  // packer's 'tensor' mode), while Adam updates the float values underneath. 0 = off.
+  int fake_quant_bits[5] = {0, 0, 0, 0, 0};
 
   // Seconds spent per phase since the last reset (B's parts measured on thread 0 only), for benchmarks.
   enum Phase { kModulate, kTiles, kUnmodulate, kUpdate, kEncode, kForward, kBackward, kEncodeBackward, kPhases };
@@ -85,12 +89,16 @@ class Network {
   void apply_warp(const double* p, int n, Scratch& s) const;
   void warp_backward(int n, Scratch& s, const float* denc, double* acc) const;
   void reduce_and_update(int tid, const double* rates, float* grads_out);
+  // Swap the fake-quantized groups' tensors for their quantized values (keeping the float values aside), and back.
+  bool fake_quantize();
+  void restore_fake_quantized();
 
   Model model_;
   ThreadPool pool_;
   const Kernels* k_;
   bool trainable_;
   std::vector<float> params_, m_, v_;
+  std::vector<float> fq_master_;  // float values of the fake-quantized tensors during a step, in tensor order
 
   // per frame of the current batch and modulated layer: hidden activations | v | M | W_t | W_tᵀ
   std::int64_t mod_slot_size_ = 0;

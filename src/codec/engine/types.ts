@@ -94,6 +94,12 @@ export interface TrainEngine {
     rates: GroupRates,
     extras?: StepExtras,
   ): Promise<number>;
+  /**
+   * Optional: straight-through quantization-aware training. From this call on, every step computes its forward
+   * and backward pass with each tensor of the given groups quantized min–max at the given depth (one range per
+   * tensor, as the packer's 'tensor' mode), and Adam updates the float values underneath. `{}` turns it off.
+   */
+  setFakeQuant?(bits: Partial<Record<ParamGroup, number>>): Promise<void>;
   /** Gradients of the batch MSE (plus `extras`) without updating anything (tests, gradient checks). */
   gradients(batch: PixelBatch, extras?: StepExtras): Promise<{ loss: number; grads: ParamSet }>;
   /**

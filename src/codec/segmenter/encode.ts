@@ -24,7 +24,7 @@ import { initParams } from '../model/init.js';
 import { cloneParamSet, type ParamGroup, type ParamSet } from '../model/params.js';
 import { warpLatentDims } from '../model/warp.js';
 import type { TrainCheckpoint } from '../train/checkpoint-format.js';
-import type { FreezeQuantized } from '../train/freeze.js';
+import type { FreezeQuantized, QuantAware } from '../train/freeze.js';
 import { fillHeldOutLatents, trainedFrameIndices } from '../train/heldout.js';
 import { type TrainOptions, train } from '../train/trainer.js';
 import { type PlannedChunk, planSegments, type SegmentPlan } from './plan.js';
@@ -89,9 +89,15 @@ export interface EncodeOptions {
   seed?: number;
   bits?: BitAllocation;
   /**
+   * Share of each chunk's iterations (from the end) trained with the hash tables straight-through quantized at
+   * their `bits` (src/codec/train/freeze.ts, QuantAware); 0 turns it off. Default: 1 (the whole training) when
+   * the tables get at most QUANT_AWARE_MAX_BITS bits, else off.
+   */
+  quantAware?: number;
+  /**
    * Share of each chunk's iterations run with the hash tables snapped to their `bits` grid and frozen while the
-   * rest of the model adapts (src/codec/train/freeze.ts); 0 turns it off. Default: DEFAULT_QUANT_FINETUNE when the
-   * tables get at most 4 bits, else off.
+   * rest of the model adapts (src/codec/train/freeze.ts); default 0 (off: straight-through training, above, does
+   * better).
    */
   quantFinetune?: number;
   /**
@@ -155,20 +161,34 @@ async function scanSceneCuts(source: FrameSource, onEvent?: (e: EncodeEvent) => 
 }
 
 /**
- * Quantize-then-freeze fine-tuning of the tables. Measured on bunny 640×360×120, profile M, 5000 iterations
- * (bench/explore.ts, RESULTS.md "explore — bunny-quant"): with 4-bit tables +0.32 dB (24.33 → 24.65); with 6-bit
- * tables −0.06 dB (noise: quantization costs little there), hence on only at ≤ 4 bits. Freezing the
- * hypernetworks too gained nothing.
+ * Quantization-aware training of the tables. Measured on bunny 640×360×120, profile M, 5000 iterations
+ * (bench/explore.ts, RESULTS.md "explore-session5"): straight-through over the whole training, 4-bit tables
+ * 26.16 → 26.90 dB against quantize-then-freeze over the last 15% (the earlier default), 3-bit 22.71 → 25.14 dB
+ * against none; at 5 and 6 bits +0.04 and +0.01 dB (noise), hence on only at ≤ 4 bits.
  */
-export const DEFAULT_QUANT_FINETUNE = 0.15;
-export const QUANT_FINETUNE_MAX_BITS = 4;
+export const QUANT_AWARE_MAX_BITS = 4;
 
 function freezeOf(options: EncodeOptions): FreezeQuantized | undefined {
   const bits = options.bits ?? DEFAULT_BIT_ALLOCATION;
-  const fraction =
-    options.quantFinetune ?? (bits.encoding.bits <= QUANT_FINETUNE_MAX_BITS ? DEFAULT_QUANT_FINETUNE : 0);
+  const fraction = options.quantFinetune ?? 0;
   if (fraction === 0) return undefined;
   return { fraction, groups: { encoding: bits.encoding } };
+}
+
+function quantAwareOf(options: EncodeOptions): QuantAware | undefined {
+  const bits = options.bits ?? DEFAULT_BIT_ALLOCATION;
+  const fraction = options.quantAware ?? (bits.encoding.bits <= QUANT_AWARE_MAX_BITS ? 1 : 0);
+  if (fraction === 0) return undefined;
+  return { fraction, groups: { encoding: bits.encoding.bits } };
+}
+
+/** Groups trained on their quantization grid, which the rate-distortion allocation must leave at their depth. */
+function gridTrainedGroups(options: EncodeOptions): ParamGroup[] {
+  const groups = new Set<ParamGroup>([
+    ...(Object.keys(freezeOf(options)?.groups ?? {}) as ParamGroup[]),
+    ...(Object.keys(quantAwareOf(options)?.groups ?? {}) as ParamGroup[]),
+  ]);
+  return [...groups];
 }
 
 /**
@@ -273,6 +293,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
         schedule: options.schedule,
         holdOut: options.holdOut,
         freezeQuantized: freezeOf(options),
+        quantAware: quantAwareOf(options),
         initialParams: cold ? undefined : warmStartParams(previous!, config, planned.frameCount, chunkSeed),
         resume: saved && saved.frames === planned.frameCount ? saved : undefined,
         alignment:
@@ -313,7 +334,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     const groupBits = options.bits ?? DEFAULT_BIT_ALLOCATION;
     const tensorBits: TensorBits = rd
       ? allocateTensorBits(config, params, planned.frameCount, groupBits, allocationProbe(options), {
-          fixedGroups: Object.keys(freezeOf(options)?.groups ?? {}) as ParamGroup[],
+          fixedGroups: gridTrainedGroups(options),
         }).tensorBits
       : {};
     const packed = packChunk(

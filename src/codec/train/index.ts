@@ -6,7 +6,13 @@ export {
   encodeCheckpoint,
   type TrainCheckpoint,
 } from './checkpoint-format.js';
-export { type FreezeQuantized, freezeIteration, snapToQuantized } from './freeze.js';
+export {
+  type FreezeQuantized,
+  freezeIteration,
+  type QuantAware,
+  quantAwareIteration,
+  snapToQuantized,
+} from './freeze.js';
 export { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
 export {
   DEFAULT_IMPORTANCE,

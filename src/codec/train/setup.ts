@@ -3,7 +3,7 @@
  * ones would not continue the same run, so the trainer refuses (naming the settings that differ).
  */
 import type { AdamConfig, GroupRates } from '../engine/types.js';
-import type { FreezeQuantized } from './freeze.js';
+import type { FreezeQuantized, QuantAware } from './freeze.js';
 import type { ImportanceSampling } from './importance.js';
 import type { LrSchedule } from './schedule.js';
 
@@ -21,6 +21,8 @@ export interface TrainSetup {
   adam: AdamConfig;
   /** Present only for runs with quantize-then-freeze fine-tuning (freeze.ts). */
   freezeQuantized?: FreezeQuantized;
+  /** Present only for runs with straight-through quantization-aware training (freeze.ts). */
+  quantAware?: QuantAware;
   /** Present only for runs with feature alignment (src/codec/align); absent keeps older checkpoints comparable. */
   alignment?: { lambda: number; featureDim: number; linear: boolean };
   /** Present only for runs with error-driven pixel sampling (importance.ts). */

@@ -28,8 +28,12 @@ import {
   type FreezeQuantized,
   freezeIteration,
   frozenRates,
+  type QuantAware,
+  QuantAwareSwap,
+  quantAwareIteration,
   snapToQuantized,
   validateFreeze,
+  validateQuantAware,
 } from './freeze.js';
 import { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
 import {
@@ -96,6 +100,12 @@ export interface TrainOptions {
    * on their packing quantization grid, frozen, while the rest trains on. Default: none.
    */
   freezeQuantized?: FreezeQuantized;
+  /**
+   * Straight-through quantization-aware training (engines with `setFakeQuant`): for the last `fraction` of the
+   * iterations each step sees the chosen groups quantized at their depths while their float values keep
+   * learning. Default: none.
+   */
+  quantAware?: QuantAware;
   /**
    * Error-driven pixel sampling (importance.ts): pixels are drawn more often where recent steps saw larger errors,
    * with loss weights that keep the batch loss an estimate of the frame MSE. Per-pixel models only. Default: off
@@ -298,8 +308,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         batch: sampleBatch(config, clip, trained, setup.framesPerBatch, setup.pixelsPerFrame, rng),
       };
     };
+    const quantAware = setup.quantAware;
+    const quantAwareAt = quantAware
+      ? quantAwareIteration(quantAware, setup.iterations)
+      : Number.POSITIVE_INFINITY;
+    const swap =
+      quantAware && !engine.setFakeQuant ? new QuantAwareSwap(config, frameCount, quantAware) : null;
+    let fakeQuantOn = false;
     let next: { iteration: number; drawn: Drawn } | null = null;
     while (iteration < stopAt && !options.signal?.aborted) {
+      if (quantAware && !fakeQuantOn && iteration >= quantAwareAt) {
+        await engine.setFakeQuant?.(quantAware.groups);
+        fakeQuantOn = true;
+      }
       if (freeze && iteration === freezeAt) {
         const params = await engine.getParams();
         snapToQuantized(config, frameCount, params, freeze);
@@ -322,6 +343,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (sampleErrors) extras = { ...extras, sampleErrors };
       const rates = freeze && iteration >= freezeAt ? frozenRates(setup.rates, freeze) : setup.rates;
       const stepRates = scaleRates(rates, factor);
+      if (swap && fakeQuantOn) await swap.enter(engine);
       const stepping = drawn.rngState
         ? engine.stepDrawing!(batch, drawn.rngState, stepRates, extras)
         : engine.step(batch, stepRates, extras);
@@ -335,6 +357,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       // draws the pixels itself, this only picks the next frames).
       next = iteration + 1 < stopAt ? { iteration: iteration + 1, drawn: batchAt(iteration + 1) } : null;
       const loss = await stepping;
+      if (swap && fakeQuantOn) await swap.leave(engine);
       if (sampleErrors)
         pending = {
           frameIndex: batch.frameIndex,
@@ -484,6 +507,7 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
   if (o.checkpoint) positive('checkpoint.every', o.checkpoint.every);
   if (o.progressEvery !== undefined) positive('progressEvery', o.progressEvery);
   if (o.freezeQuantized) validateFreeze(o.freezeQuantized);
+  if (o.quantAware) validateQuantAware(o.quantAware);
   return {
     width: o.width,
     height: o.height,
@@ -494,6 +518,7 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
     rates: resolveRates(o.rates),
     adam: resolveAdam(o.adam),
     ...(o.freezeQuantized ? { freezeQuantized: o.freezeQuantized } : {}),
+    ...(o.quantAware ? { quantAware: o.quantAware } : {}),
     ...(o.importance ? { importance: resolveImportance(o.importance) } : {}),
   };
 }

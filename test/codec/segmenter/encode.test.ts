@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseTrainEngine } from '../../../src/cli/engines.js';
 import { StreamDecoder } from '../../../src/codec/decoder/stream-decoder.js';
 import { PsnrMeter } from '../../../src/codec/metrics/index.js';
+import { uniformBitAllocation } from '../../../src/codec/encoder/bit-allocation.js';
 import { initParams } from '../../../src/codec/model/init.js';
 import { toRgb8 } from '../../../src/codec/render/output.js';
 import {
@@ -108,5 +109,22 @@ describe('encodeChunked', () => {
     for (const k of [1, 2]) {
       expect(firstAbove(warm.losses[k])).toBeLessThan(firstAbove(cold.losses[k]));
     }
+  });
+
+  it('trains low-bit tables quantization-aware by default, which decodes better than without', async () => {
+    const decodedPsnr = async (extra: Partial<EncodeOptions>) => {
+      const result = await encodeChunked(
+        await options({ iterations: 200, segmentsPerChunk: 3, bits: uniformBitAllocation(2), ...extra }),
+      );
+      const decoder = new StreamDecoder(result.file);
+      const meter = new PsnrMeter();
+      frames.forEach((f, t) => {
+        meter.add(toRgb8(decoder.renderFrame(t)), f);
+      });
+      return meter.summary().average;
+    };
+    const byDefault = await decodedPsnr({});
+    const without = await decodedPsnr({ quantAware: 0 });
+    expect(byDefault).toBeGreaterThan(without + 0.5);
   });
 });

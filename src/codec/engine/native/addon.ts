@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
  * 4: train() takes optional per-sample loss weights and writes per-sample squared errors (importance sampling).
  * 5: attachFrames(), and train() takes an optional Rng state to draw the batch's pixels itself (native/src/sampler.h).
  */
-export const ADDON_ABI_VERSION = 5;
+export const ADDON_ABI_VERSION = 6;
 
 export interface NativeNetwork {
   info(): { isa: string; threads: number; total: number };
@@ -21,6 +21,8 @@ export interface NativeNetwork {
   getStep(): number;
   setStep(step: number): void;
   setAdam(beta1: number, beta2: number, epsilon: number): void;
+  /** Per parameter group (PARAM_GROUP_CODES order), the depth of straight-through quantization; 0 = off. */
+  setFakeQuant(bits: number[]): void;
   /**
    * MSE of the batch; Adam step when `rates` is given, gradient into `gradsOut` when given. `latentGrad`
    * (frames × latent dim) is added to the batch's latent-row gradient first (StepExtras). `weight` scales each

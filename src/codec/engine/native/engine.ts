@@ -5,7 +5,7 @@
  * queued, so overlapping calls run one after another in call order.
  */
 import { availableParallelism } from 'node:os';
-import type { ParamSet } from '../../model/params.js';
+import type { ParamGroup, ParamSet } from '../../model/params.js';
 import { validateModelConfig } from '../../model/validate.js';
 import {
   type AdamConfig,
@@ -160,6 +160,11 @@ export class NativeEngine implements TrainEngine {
   /** Seconds per step phase since the previous call (see native/src/network.h), for benchmarks. */
   phaseTimings(): Promise<PhaseTimings> {
     return this.serial(() => this.live().timings());
+  }
+
+  async setFakeQuant(bits: Partial<Record<ParamGroup, number>>): Promise<void> {
+    const depths = GROUP_ORDER.map((g) => bits[g] ?? 0);
+    await this.serial(() => this.live().setFakeQuant(depths));
   }
 
   async getParams(): Promise<ParamSet> {
