@@ -20,15 +20,24 @@ export interface StepRate {
   engine: string;
 }
 
-/** Times `steps` training iterations (after `warmup` untimed ones) on `clip` with `engine`. */
+/**
+ * Times `steps` training iterations (after `warmup` untimed ones) on `clip` with `engine`, with the tables trained
+ * straight-through at `quantAwareBits` when given (as the encoder trains them at ≤ 4 bits).
+ */
 export async function measureStepRate(
   clip: MemoryClip,
   config: ModelConfig,
   engine: EngineFactory,
-  { steps = 12, warmup = 3, holdOut = 1 }: { steps?: number; warmup?: number; holdOut?: number } = {},
+  {
+    steps = 12,
+    warmup = 3,
+    holdOut = 1,
+    quantAwareBits,
+  }: { steps?: number; warmup?: number; holdOut?: number; quantAwareBits?: number } = {},
 ): Promise<StepRate> {
   const stamps: number[] = [];
   const result = await train({
+    ...(quantAwareBits ? { quantAware: { groups: { encoding: quantAwareBits }, fraction: 1 } } : {}),
     frames: clip.frames,
     width: clip.width,
     height: clip.height,

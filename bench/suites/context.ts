@@ -40,6 +40,12 @@ export interface Budgeted {
   budgetSeconds: number | null;
 }
 
+/**
+ * Steps timed for a budget (after 3 untimed): 25 gave medians that swung ±20% between profiles of one run (vtest
+ * M at 14.9 ms/step, the larger L at 12.2), so a few hundred, about 3–5 s.
+ */
+const STEP_RATE_STEPS = 250;
+
 /** Cold-chunk iterations for `profile` on this clip so that training takes about `minutes`. */
 export async function budgetIterations(
   ctx: SuiteContext,
@@ -47,15 +53,21 @@ export async function budgetIterations(
   profile: ProfileName,
   minutes: number,
   holdOut = 1,
+  quantAwareBits?: number,
 ): Promise<Budgeted> {
   if (ctx.iterations !== undefined)
     return { iterations: ctx.iterations, stepRate: null, budgetSeconds: null };
   const config = oursConfig(profile, sc.clip);
-  const stepRate = await measureStepRate(sc.clip, config, ctx.engine, { holdOut, steps: ctx.quick ? 6 : 25 });
+  const stepRate = await measureStepRate(sc.clip, config, ctx.engine, {
+    holdOut,
+    steps: ctx.quick ? 6 : STEP_RATE_STEPS,
+    quantAwareBits,
+  });
   const shape = chunkShape(sc.clip);
   const iterations = iterationsForBudget(minutes * 60, stepRate.stepSeconds, shape);
+  const what = quantAwareBits ? ` (tables straight-through at ${quantAwareBits} bits)` : '';
   ctx.log(
-    `${sc.name} ${profile}: ${(stepRate.stepSeconds * 1000).toFixed(1)} ms/step on ${stepRate.engine}, ` +
+    `${sc.name} ${profile}${what}: ${(stepRate.stepSeconds * 1000).toFixed(1)} ms/step on ${stepRate.engine}, ` +
       `${shape.cold} cold + ${shape.warm} warm chunk(s) → ${iterations} iterations for ${minutes} min`,
   );
   return { iterations, stepRate, budgetSeconds: minutes * 60 };

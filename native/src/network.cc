@@ -452,43 +452,73 @@ void Network::reduce_and_update(int tid, const double* rates, float* grads_out) 
 }
 
 bool Network::fake_quantize() {
+  struct Range {
+    float* x;
+    std::int64_t size;
+    float lo, scale;
+    double levels, slack;
+  };
+  std::vector<Range> ranges;
   std::int64_t need = 0;
-  for (const TensorRange& tr : model_.tensors)
-    if (fake_quant_bits[tr.group] > 0) need += tr.size;
-  if (need == 0) return false;
-  fq_master_.resize(static_cast<std::size_t>(need));
-  float* keep = fq_master_.data();
   for (const TensorRange& tr : model_.tensors) {
     const int bits = fake_quant_bits[tr.group];
     if (bits <= 0 || tr.size == 0) continue;
+    need += tr.size;
     float* x = params_.data() + tr.offset;
-    std::memcpy(keep, x, sizeof(float) * tr.size);
-    keep += tr.size;
     float lo = x[0], hi = x[0];
     for (std::int64_t i = 1; i < tr.size; ++i) {
       lo = std::min(lo, x[i]);
       hi = std::max(hi, x[i]);
     }
     const double levels = std::ldexp(1.0, bits) - 1;
-    // Exactly the packer's quantizeWithLayout (src/codec/quant/quantize.ts) and the normative dequantization
-    // x̂ = min ⊕ (q ⊗ scale) in binary32: scale = fround((max − min) / levels), q = round((x − min) / scale) in
-    // binary64 (half up, as Math.round), then the neighbour whose x̂ is nearer where float rounding made one so.
+    // As the packer: scale = fround((max − min) / levels). A constant tensor is its own quantization.
     const float scale = static_cast<float>((static_cast<double>(hi) - lo) / levels);
-    if (!(scale > 0)) continue;  // a constant tensor is its own quantization
-    auto deq = [&](double q) { return lo + static_cast<float>(q * scale); };
-    for (std::int64_t i = 0; i < tr.size; ++i) {
-      const float xi = x[i];
-      double q = std::min(levels, std::max(0.0, std::floor((static_cast<double>(xi) - lo) / scale + 0.5)));
-      auto miss = [&](double qq) { return std::fabs(static_cast<double>(xi) - deq(qq)); };
-      const double err = miss(q);
-      if (q > 0 && miss(q - 1) < err) {
-        q -= 1;
-      } else if (q < levels && miss(q + 1) < err) {
-        q += 1;
-      }
-      x[i] = deq(q);
+    if (!(scale > 0)) continue;
+    // x̂_q = min ⊕ (q ⊗ scale) is off the exact min + q·scale by at most an ulp of |min| + levels·scale, so the
+    // nearest grid point can differ from round((x − min) / scale) only within that distance (in steps, with a
+    // 4× margin) of a midpoint; only there are the neighbours compared.
+    const double slack = 4 * std::ldexp(1.0, -23) * (std::fabs(lo) / scale + levels + 1);
+    ranges.push_back({x, tr.size, lo, scale, levels, slack});
+  }
+  if (ranges.empty()) return false;
+  fq_master_.resize(static_cast<std::size_t>(need));
+  {
+    float* keep = fq_master_.data();
+    for (const Range& r : ranges) {
+      std::memcpy(keep, r.x, sizeof(float) * r.size);
+      keep += r.size;
     }
   }
+  pool_.run([&](int tid) {
+    for (const Range& r : ranges) {
+      std::int64_t a, b;
+      split(r.size, tid, pool_.size(), a, b);
+      const float lo = r.lo, scale = r.scale;
+      const double inv = 1.0 / scale;
+      auto deq = [&](double q) { return lo + static_cast<float>(q * scale); };
+      for (std::int64_t i = a; i < b; ++i) {
+        const float xi = r.x[i];
+        // Away from midpoints (the product by 1/scale is off the quotient by far less than the slack) the nearest
+        // point is plain rounding. Near one, exactly the packer's quantizeWithLayout (src/codec/quant/quantize.ts):
+        // q = round((x − min) / scale) in binary64, half up as Math.round, then the neighbour whose x̂ is strictly
+        // nearer where float rounding made one so.
+        double v = (static_cast<double>(xi) - lo) * inv;
+        double q = std::min(r.levels, std::max(0.0, std::floor(v + 0.5)));
+        if (std::fabs(v - q) >= 0.5 - r.slack) {
+          v = (static_cast<double>(xi) - lo) / scale;
+          q = std::min(r.levels, std::max(0.0, std::floor(v + 0.5)));
+          auto miss = [&](double qq) { return std::fabs(static_cast<double>(xi) - deq(qq)); };
+          const double err = miss(q);
+          if (q > 0 && miss(q - 1) < err) {
+            q -= 1;
+          } else if (q < r.levels && miss(q + 1) < err) {
+            q += 1;
+          }
+        }
+        r.x[i] = deq(q);
+      }
+    }
+  });
   return true;
 }
 
