@@ -23,7 +23,8 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
   --segment-seconds S       latent segment (HLS segment) length (default 2)
   --chunk-segments N        segments that share one model (default 4)
   --no-scene-cuts           do not start new models at scene cuts
-  --bits B                  quantization bits for tables/hypernetworks (latents/base get B+2; default 6)
+  --bits B                  quantization bits for tables/hypernetworks (latents/base get B+2; default 6);
+                            at B ≤ 4 the tables train on their quantization grid (straight-through)
   --allocation rd|group     rd (default): each tensor gets the depth that keeps the distortion of --bits for
                             fewer bytes, with its own Huffman table; group: every tensor of a group at --bits
   --engine auto|native|tfjs training engine (default auto: the fastest available)
