@@ -41,8 +41,10 @@ export interface Budgeted {
 }
 
 /**
- * Steps timed for a budget (after 3 untimed): 25 gave medians that swung ±20% between profiles of one run (vtest
- * M at 14.9 ms/step, the larger L at 12.2), so a few hundred, about 3–5 s.
+ * Steps timed for a budget (after 3 untimed), about 3–5 s. With 25 the medians swung ±20% between profiles of one
+ * run (vtest M at 14.9 ms/step, the larger L at 12.2); 250 did not cure it, as this machine's speed drifts over
+ * minutes (bunny trainings then ran 0.78–1.28× their budget). Each point reports the iterations and encode
+ * seconds it actually got.
  */
 const STEP_RATE_STEPS = 250;
 
