@@ -6,6 +6,7 @@
  *   npx tsx bench/explore.ts --variants M,M-T1-15 [--clip bunny] [--iterations 3000] [--every 1000] [--bits 6]
  *                            [--save] [--tag NAME]
  *   npx tsx bench/explore.ts --variants M@6,M@4,M@4f --iterations 5000 --every 5000 --save --tag quant
+ *   npx tsx bench/explore.ts --variants M@4 --qat 1 --iterations 5000 --every 5000   (tables straight-through)
  *
  * With --save the last checkpoint of every variant goes to bench/results/explore-<clip>.json (a RESULTS.md
  * section; headline rows compare each variant with the first one, at the same iterations and seed).

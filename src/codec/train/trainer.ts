@@ -101,9 +101,9 @@ export interface TrainOptions {
    */
   freezeQuantized?: FreezeQuantized;
   /**
-   * Straight-through quantization-aware training (engines with `setFakeQuant`): for the last `fraction` of the
-   * iterations each step sees the chosen groups quantized at their depths while their float values keep
-   * learning. Default: none.
+   * Straight-through quantization-aware training (freeze.ts): for the last `fraction` of the iterations each step
+   * sees the chosen groups quantized at their depths while their float values keep learning. Inside the step on
+   * engines with `setFakeQuant`, else swapped around it by the trainer (QuantAwareSwap). Default: none.
    */
   quantAware?: QuantAware;
   /**
