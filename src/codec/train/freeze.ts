@@ -11,6 +11,7 @@ import type { ModelConfig } from '../model/config.js';
 import { type ParamGroup, type ParamSet, paramSpecs } from '../model/params.js';
 import { dequantizeTensor, quantizeTensor } from '../quant/index.js';
 import type { QuantMode } from '../quant/types.js';
+import { DEFAULT_GROUP_RATES } from './rates.js';
 
 export interface FreezeQuantized {
   /** Quantization of each group to snap and freeze, as the packer will quantize it. */
@@ -85,20 +86,11 @@ export function validateQuantAware(q: QuantAware): void {
       throw new RangeError(
         'quantAware: the latents are coded per frame with their own predictor, not this way',
       );
-    if (!(group in QUANT_AWARE_GROUP_CODES))
-      throw new RangeError(`quantAware.groups: unknown group '${group}'`);
+    if (!(group in DEFAULT_GROUP_RATES)) throw new RangeError(`quantAware.groups: unknown group '${group}'`);
     if (!Number.isInteger(bits) || bits! < 1 || bits! > 16)
       throw new RangeError(`quantAware.groups.${group} must be an integer depth in 1..16, got ${bits}`);
   }
 }
-
-const QUANT_AWARE_GROUP_CODES: Record<ParamGroup, true> = {
-  latents: true,
-  encoding: true,
-  base: true,
-  hyper: true,
-  patch: true,
-};
 
 /** The iteration from which the steps see the quantized groups. */
 export function quantAwareIteration(q: QuantAware, iterations: number): number {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
  * 3: train() takes an optional latent gradient (alignment), read() an optional offset.
  * 4: train() takes optional per-sample loss weights and writes per-sample squared errors (importance sampling).
  * 5: attachFrames(), and train() takes an optional Rng state to draw the batch's pixels itself (native/src/sampler.h).
+ * 6: setFakeQuant() (straight-through quantization-aware training).
  */
 export const ADDON_ABI_VERSION = 6;
 

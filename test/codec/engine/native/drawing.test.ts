@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { NativeEngine, nativeEngineFactory } from '../../../../src/codec/engine/native/engine.js';
-import type { EngineFactory, TrainEngine } from '../../../../src/codec/engine/types.js';
+import type { EngineFactory } from '../../../../src/codec/engine/types.js';
 import { initParams } from '../../../../src/codec/model/init.js';
 import { iterationRng } from '../../../../src/codec/train/index.js';
 import { pickFrames, sampleBatch } from '../../../../src/codec/train/sampler.js';
 import { train } from '../../../../src/codec/train/trainer.js';
 import { createRng } from '../../../../src/codec/util/random.js';
-import { ensureNative, tinyTemporalConfig } from './helpers.js';
+import { ensureNative, requiredMethodsOnly, tinyTemporalConfig } from './helpers.js';
 
 const { skip } = ensureNative();
 const rates = { latents: 1e-3, encoding: 1e-2, base: 1e-3, hyper: 1e-3, patch: 0 };
@@ -21,29 +21,6 @@ function randomFrames(count: number, seed: number): Uint8Array[] {
     for (let i = 0; i < f.length; i++) f[i] = rng.int(256);
     return f;
   });
-}
-
-/** The same factory, but its engines lack attachFrames/stepDrawing: the trainer then draws pixels in JS. */
-function withoutDrawing(factory: EngineFactory): EngineFactory {
-  return {
-    name: factory.name,
-    available: () => factory.available(),
-    async create(options) {
-      const e = await factory.create(options);
-      const plain: TrainEngine = {
-        name: e.name,
-        backend: e.backend,
-        step: (b, r, x) => e.step(b, r, x),
-        gradients: (b, x) => e.gradients(b, x),
-        getParams: () => e.getParams(),
-        setParams: (p) => e.setParams(p),
-        getOptimizerState: () => e.getOptimizerState(),
-        setOptimizerState: (s) => e.setOptimizerState(s),
-        dispose: () => e.dispose(),
-      };
-      return plain;
-    },
-  };
 }
 
 describe.skipIf(skip !== null)('native engine draws the trainer’s pixel batches', () => {
@@ -100,7 +77,7 @@ describe.skipIf(skip !== null)('native engine draws the trainer’s pixel batche
       },
     };
     const drawn = await train({ ...options, engine: counting });
-    const plain = await train({ ...options, engine: withoutDrawing(factory) });
+    const plain = await train({ ...options, engine: requiredMethodsOnly(factory) });
     expect(drawingSteps).toBe(12);
     expect(drawn.losses).toEqual(plain.losses);
     for (const [name, t] of drawn.params) expect(t.data, name).toEqual(plain.params.get(name)!.data);

@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NativeEngine, nativeEngineFactory } from '../../../../src/codec/engine/native/engine.js';
-import type { EngineFactory, TrainEngine } from '../../../../src/codec/engine/types.js';
 import { psnr } from '../../../../src/codec/metrics/index.js';
 import type { ModelConfig } from '../../../../src/codec/model/config.js';
 import { initParams } from '../../../../src/codec/model/init.js';
@@ -15,7 +14,7 @@ import { renderFrame } from '../../../../src/codec/render/index.js';
 import { train } from '../../../../src/codec/train/trainer.js';
 import { createRng } from '../../../../src/codec/util/random.js';
 import { blobClip, smallModel, toFloat } from '../../train/clips.js';
-import { ensureNative, randomBatch, tinyTemporalConfig } from './helpers.js';
+import { ensureNative, randomBatch, requiredMethodsOnly, tinyTemporalConfig } from './helpers.js';
 
 const { skip } = ensureNative();
 const rates = { latents: 1e-3, encoding: 1e-2, base: 1e-3, hyper: 1e-3, patch: 0 };
@@ -42,29 +41,6 @@ function onGrid(
     out.set(name, { shape: [...t.shape], data });
   }
   return out;
-}
-
-/** The same factory, but its engines lack setFakeQuant: the trainer then swaps the tables itself. */
-function withoutFakeQuant(factory: EngineFactory): EngineFactory {
-  return {
-    name: factory.name,
-    available: () => factory.available(),
-    async create(options) {
-      const e = await factory.create(options);
-      const plain: TrainEngine = {
-        name: e.name,
-        backend: e.backend,
-        step: (b, r, x) => e.step(b, r, x),
-        gradients: (b, x) => e.gradients(b, x),
-        getParams: () => e.getParams(),
-        setParams: (p) => e.setParams(p),
-        getOptimizerState: () => e.getOptimizerState(),
-        setOptimizerState: (s) => e.setOptimizerState(s),
-        dispose: () => e.dispose(),
-      };
-      return plain;
-    },
-  };
 }
 
 describe.skipIf(skip !== null)('native straight-through quantization (setFakeQuant)', () => {
@@ -169,7 +145,12 @@ describe.skipIf(skip !== null)('trainer: quantAware', () => {
 
   it('trains the same through the engine’s swap and the trainer’s (engines without setFakeQuant)', async () => {
     const native = await train({ ...base, iterations: 30, engine: factory, quantAware });
-    const swapped = await train({ ...base, iterations: 30, engine: withoutFakeQuant(factory), quantAware });
+    const swapped = await train({
+      ...base,
+      iterations: 30,
+      engine: requiredMethodsOnly(factory),
+      quantAware,
+    });
     const plain = await train({ ...base, iterations: 30, engine: factory });
     // The first half is plain training in all three runs.
     expect(native.losses.slice(0, 15)).toEqual(plain.losses.slice(0, 15));

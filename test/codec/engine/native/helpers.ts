@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadAddon, resetAddonCache } from '../../../../src/codec/engine/native/addon.js';
-import type { PixelBatch } from '../../../../src/codec/engine/types.js';
+import type { EngineFactory, PixelBatch, TrainEngine } from '../../../../src/codec/engine/types.js';
 import {
   baseLayerShapes,
   hashGrid,
@@ -264,4 +264,30 @@ export function gradientErrors(
       { rel: Math.sqrt(a.diff / Math.max(a.ref, 1e-30)), norm: Math.sqrt(a.ref), checked: a.checked },
     ]),
   );
+}
+
+/**
+ * The same factory, but its engines have only TrainEngine's required methods (no attachFrames/stepDrawing,
+ * setFakeQuant, readLatentRows): the trainer then takes its own path for each of those.
+ */
+export function requiredMethodsOnly(factory: EngineFactory): EngineFactory {
+  return {
+    name: factory.name,
+    available: () => factory.available(),
+    async create(options) {
+      const e = await factory.create(options);
+      const plain: TrainEngine = {
+        name: e.name,
+        backend: e.backend,
+        step: (b, r, x) => e.step(b, r, x),
+        gradients: (b, x) => e.gradients(b, x),
+        getParams: () => e.getParams(),
+        setParams: (p) => e.setParams(p),
+        getOptimizerState: () => e.getOptimizerState(),
+        setOptimizerState: (s) => e.setOptimizerState(s),
+        dispose: () => e.dispose(),
+      };
+      return plain;
+    },
+  };
 }
