@@ -377,6 +377,8 @@ for (const name of values.variants!.split(',')) {
               width,
               height,
             },
+            // Tables trained on their grid keep their depth, as in the encoder (gridTrainedGroups).
+            quantAware ? { fixedGroups: ['encoding'] } : {},
           );
           const seconds = (performance.now() - started) / 1000;
           const tables = decodedQuality(clip, config, c.params, evalFrames, renderer.factory, packBits, {
@@ -385,6 +387,7 @@ for (const name of values.variants!.split(',')) {
           const a = decodedQuality(clip, config, c.params, evalFrames, renderer.factory, packBits, {
             tables: 'tensor',
             tensorBits: allocation.tensorBits,
+            tensorModes: allocation.tensorModes,
           });
           const p = allocation.predicted;
           process.stdout.write(
@@ -395,8 +398,8 @@ for (const name of values.variants!.split(',')) {
           );
           for (const ch of allocation.choices)
             process.stdout.write(
-              `  ${ch.name}\t${ch.elements}\t${ch.groupBits}→${ch.bits}\t${Object.entries(ch.distortion)
-                .map(([b, d]) => `${b}:${d.toExponential(2)}/${ch.bytes[Number(b)].toFixed(0)}B`)
+              `  ${ch.name}\t${ch.elements}\t${ch.groupMode} ${ch.groupBits}→${ch.mode} ${ch.bits}\t${ch.options
+                .map((o) => `${o.mode[0]}${o.bits}:${o.distortion.toExponential(2)}/${o.bytes.toFixed(0)}B`)
                 .join(' ')}\n`,
             );
           rows.push({

@@ -121,11 +121,12 @@ export function codedTensorMode(shape: readonly number[], mode: QuantMode): Quan
 
 /**
  * Quantizes and codes the tensors of one group (encoder; `mode` per MIN_CHANNEL_ROW_ELEMENTS policy). A tensor's
- * own `bits` overrides the group's; the shared table then covers the largest depth.
+ * own `bits` overrides the group's, the shared table then covering the largest depth; its own `mode` overrides the
+ * policy.
  */
 export function encodeTensorGroup(
   group: ParamGroup,
-  tensors: Array<{ name: string; tensor: Tensor; bits?: number }>,
+  tensors: Array<{ name: string; tensor: Tensor; bits?: number; mode?: QuantMode }>,
   bits: number,
   mode: QuantMode,
 ): CodedTensorGroup {
@@ -133,10 +134,14 @@ export function encodeTensorGroup(
   const allSymbols: Uint32Array[] = [];
   let total = 0;
   let maxBits = 1;
-  for (const { name, tensor, bits: own } of tensors) {
+  for (const { name, tensor, bits: own, mode: ownMode } of tensors) {
     const tensorBits = own ?? bits;
     maxBits = Math.max(maxBits, tensorBits);
-    const tensorMode = codedTensorMode(tensor.shape, mode);
+    const tensorMode = ownMode ?? codedTensorMode(tensor.shape, mode);
+    if (tensorMode === 'channel' && !(tensor.shape.length > 0 && tensor.shape[0] > 0))
+      throw new RangeError(
+        `tensor '${name}' of shape [${tensor.shape}] has no rows to code in 'channel' mode`,
+      );
     const q = quantizeTensor(tensor, tensorBits, tensorMode);
     coded.push({ name, shape: q.shape, bits: tensorBits, mode: tensorMode, mins: q.mins, scales: q.scales });
     allSymbols.push(q.symbols);

@@ -6,8 +6,9 @@ import type { LirnChunk } from '../../container/lirn-file.js';
 import { encodeLatents, encodeTensorGroup } from '../coding/index.js';
 import type { ModelConfig } from '../model/config.js';
 import { getParam, type ParamGroup, type ParamSet, paramSpecs } from '../model/params.js';
+import type { QuantMode } from '../quant/index.js';
 import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from './bit-allocation.js';
-import type { TensorBits } from './rd-allocation.js';
+import type { TensorBits, TensorModes } from './rd-allocation.js';
 
 export interface PackedChunk {
   chunk: LirnChunk;
@@ -30,6 +31,8 @@ const MAX_CODED_GROUPS = 255;
 export interface PackOptions {
   /** Per-tensor depths overriding their group's (rd-allocation.ts). */
   tensorBits?: TensorBits;
+  /** Per-tensor quantization modes overriding the group's policy (rd-allocation.ts). */
+  tensorModes?: TensorModes;
   /** Default 'group' (the layout of files before per-tensor tables, and of the conformance vectors). */
   tables?: TableSharing;
 }
@@ -42,6 +45,7 @@ export function packChunk(
   options: PackOptions = {},
 ): PackedChunk {
   const tensorBits = options.tensorBits ?? {};
+  const tensorModes = options.tensorModes ?? {};
   const specs = paramSpecs(config, frame.frameCount);
   const groups = new Map<ParamGroup, CodedInput[]>();
   for (const spec of specs) {
@@ -52,6 +56,7 @@ export function packChunk(
       name: spec.name,
       tensor: { shape: spec.shape, data: tensor.data },
       bits: tensorBits[spec.name],
+      mode: tensorModes[spec.name],
     });
     groups.set(spec.group, list);
   }
@@ -78,7 +83,12 @@ export function packChunk(
   };
 }
 
-type CodedInput = { name: string; tensor: { shape: number[]; data: Float32Array }; bits?: number };
+type CodedInput = {
+  name: string;
+  tensor: { shape: number[]; data: Float32Array };
+  bits?: number;
+  mode?: QuantMode;
+};
 
 /** The coded groups to write: one per parameter group, or one per large tensor plus one for the rest. */
 function tableRuns(

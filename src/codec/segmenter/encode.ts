@@ -17,7 +17,7 @@ import type { FeatureProvider } from '../align/provider.js';
 import { type RendererFactory, referenceRendererFactory } from '../decoder/stream-decoder.js';
 import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from '../encoder/bit-allocation.js';
 import { packChunk } from '../encoder/pack.js';
-import { type AllocationProbe, allocateTensorBits, type TensorBits } from '../encoder/rd-allocation.js';
+import { type AllocationProbe, allocateTensorBits } from '../encoder/rd-allocation.js';
 import type { EngineFactory } from '../engine/types.js';
 import type { ModelConfig } from '../model/config.js';
 import { initParams } from '../model/init.js';
@@ -332,11 +332,11 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     options.onEvent?.({ phase: 'pack', chunk: k, chunks: plan.chunks.length });
     const rd = (options.allocation ?? 'rd') === 'rd';
     const groupBits = options.bits ?? DEFAULT_BIT_ALLOCATION;
-    const tensorBits: TensorBits = rd
+    const allocation = rd
       ? allocateTensorBits(config, params, planned.frameCount, groupBits, allocationProbe(options), {
           fixedGroups: gridTrainedGroups(options),
-        }).tensorBits
-      : {};
+        })
+      : { tensorBits: {}, tensorModes: {} };
     const packed = packChunk(
       config,
       params,
@@ -347,7 +347,11 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
         frameCount: planned.frameCount,
       },
       groupBits,
-      { tensorBits, tables: rd ? 'tensor' : 'group' },
+      {
+        tensorBits: allocation.tensorBits,
+        tensorModes: allocation.tensorModes,
+        tables: rd ? 'tensor' : 'group',
+      },
     );
     const coded =
       align && projection

@@ -10,9 +10,15 @@ import {
   distortionCurve,
   type TensorBits,
   type TensorChoice,
+  type TensorModes,
 } from '../../../src/codec/encoder/rd-allocation.js';
 import type { ParamSet } from '../../../src/codec/model/params.js';
-import { channelLayout, dequantizeInto, quantizeTensor } from '../../../src/codec/quant/index.js';
+import {
+  channelLayout,
+  dequantizeInto,
+  type QuantMode,
+  quantizeTensor,
+} from '../../../src/codec/quant/index.js';
 import { train } from '../../../src/codec/train/trainer.js';
 import { readLirnFile, writeLirnFile } from '../../../src/container/index.js';
 import { newLirnFile } from '../../../src/container/lirn-file.js';
@@ -43,13 +49,13 @@ beforeAll(async () => {
 }, 60_000);
 
 /** Packs, writes and reads back one chunk; returns the file size and the decoded renders of every frame. */
-function roundTrip(tensorBits: TensorBits) {
+function roundTrip(tensorBits: TensorBits, tensorModes: TensorModes = {}) {
   const { chunk, samples } = packChunk(
     config,
     params,
     { width: W, height: H, firstFrame: 0, frameCount: FRAMES },
     groups,
-    { tensorBits, tables: 'tensor' },
+    { tensorBits, tensorModes, tables: 'tensor' },
   );
   const bytes = writeLirnFile(
     newLirnFile(
@@ -100,19 +106,24 @@ describe('allocateTensorBits', () => {
     // Some tensors moved, in both directions or at least down.
     expect(Object.keys(allocation.tensorBits).length).toBeGreaterThan(0);
     const uniform = roundTrip({});
-    const allocated = roundTrip(allocation.tensorBits);
+    const allocated = roundTrip(allocation.tensorBits, allocation.tensorModes);
     expect(allocated.size).toBeLessThan(uniform.size);
     // The prediction adds per-tensor errors; the decoded file must bear it out within a small margin.
     expect(addedMse(allocated.renders)).toBeLessThan(1.2 * addedMse(uniform.renders));
   });
 
-  it('writes each tensor at its own depth and decodes it bit-exactly', () => {
-    const tensorBits = { 'encoding.level5': 3, 'base.1.weight': 9 };
-    const { chunk } = roundTrip(tensorBits);
+  it('writes each tensor at its own depth and mode and decodes it bit-exactly', () => {
+    const tensorBits = { 'encoding.level5': 3, 'base.1.weight': 9, 'hyper.1.1.weight': 6 };
+    const tensorModes: TensorModes = { 'hyper.1.1.weight': 'tensor' };
+    const { chunk } = roundTrip(tensorBits, tensorModes);
     const coded = new Map(chunk.weights.flatMap((g) => g.tensors.map((t) => [t.name, t] as const)));
     expect(coded.get('encoding.level5')!.bits).toBe(3);
     expect(coded.get('encoding.level0')!.bits).toBe(groups.encoding.bits);
     expect(coded.get('base.1.weight')!.bits).toBe(9);
+    expect(coded.get('base.1.weight')!.mode).toBe('channel');
+    expect(coded.get('hyper.1.1.weight')!.mode).toBe('tensor');
+    expect(coded.get('hyper.1.1.weight')!.mins.length).toBe(1);
+    expect(coded.get('hyper.1.0.weight')!.mode).toBe('channel');
     const decoded = decodeChunkWeights(chunk);
     for (const [name, bits] of Object.entries(tensorBits)) {
       const t = params.get(name)!;
@@ -148,8 +159,27 @@ describe('distortionCurve', () => {
 });
 
 describe('chooseDepths', () => {
-  const choice = (name: string, distortion: Record<number, number>, bytes: Record<number, number>) =>
-    ({ name, elements: 1000, groupBits: 6, bits: 6, distortion, bytes }) as TensorChoice;
+  const choice = (
+    name: string,
+    distortion: Record<number, number>,
+    bytes: Record<number, number>,
+    tensorMode?: { distortion: Record<number, number>; bytes: Record<number, number> },
+  ): TensorChoice => {
+    const options = (mode: QuantMode, d: Record<number, number>, r: Record<number, number>) =>
+      Object.keys(d).map((b) => ({ mode, bits: Number(b), distortion: d[Number(b)], bytes: r[Number(b)] }));
+    return {
+      name,
+      elements: 1000,
+      groupBits: 6,
+      groupMode: tensorMode ? 'channel' : 'tensor',
+      bits: 6,
+      mode: tensorMode ? 'channel' : 'tensor',
+      options: [
+        ...options(tensorMode ? 'channel' : 'tensor', distortion, bytes),
+        ...(tensorMode ? options('tensor', tensorMode.distortion, tensorMode.bytes) : []),
+      ],
+    };
+  };
 
   it('moves bits from an insensitive tensor to a sensitive one', () => {
     // Same bytes per depth; "flat" barely reacts to its step, "steep" loses 4x per bit.
@@ -167,6 +197,34 @@ describe('chooseDepths', () => {
     const t = choice('t', { 5: 4e-5, 6: 1e-5, 7: 0.25e-5 }, { 5: 500, 6: 600, 7: 700 });
     const result = chooseDepths([t]);
     expect(result.tensorBits).toEqual({});
+    expect(result.tensorModes).toEqual({});
     expect(result.predicted.bytes).toBe(result.predicted.groupBytes);
+  });
+
+  it("codes a matrix with one range when its rows' ranges cost more than they save", () => {
+    // Per-row ranges: 600 B at 6 bits, 200 of them ranges; one range: as accurate one bit deeper, for 480 B.
+    const rows = choice(
+      'rows',
+      { 5: 4e-5, 6: 1e-5, 7: 0.25e-5 },
+      { 5: 550, 6: 600, 7: 650 },
+      { distortion: { 5: 16e-5, 6: 4e-5, 7: 1e-5, 8: 0.25e-5 }, bytes: { 5: 380, 6: 430, 7: 480, 8: 530 } },
+    );
+    const result = chooseDepths([rows]);
+    expect(result.tensorModes).toEqual({ rows: 'tensor' });
+    expect(result.tensorBits).toEqual({ rows: 7 });
+    expect(rows.mode).toBe('tensor');
+    expect(result.predicted.distortion).toBeLessThanOrEqual(result.predicted.groupDistortion);
+    expect(result.predicted.bytes).toBe(480);
+  });
+
+  it('keeps per-row ranges where one range would cost more bytes for the same distortion', () => {
+    const rows = choice(
+      'rows',
+      { 5: 4e-5, 6: 1e-5, 7: 0.25e-5 },
+      { 5: 550, 6: 600, 7: 650 },
+      { distortion: { 6: 64e-5, 7: 16e-5, 8: 4e-5 }, bytes: { 6: 430, 7: 480, 8: 530 } },
+    );
+    expect(chooseDepths([rows]).tensorModes).toEqual({});
+    expect(rows.mode).toBe('channel');
   });
 });
