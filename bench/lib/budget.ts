@@ -20,24 +20,15 @@ export interface StepRate {
   engine: string;
 }
 
-/**
- * Times `steps` training iterations (after `warmup` untimed ones) on `clip` with `engine`, with the tables trained
- * straight-through at `quantAwareBits` when given (as the encoder trains them at ≤ 4 bits).
- */
+/** Times `steps` training iterations (after `warmup` untimed ones) on `clip` with `engine`. */
 export async function measureStepRate(
   clip: MemoryClip,
   config: ModelConfig,
   engine: EngineFactory,
-  {
-    steps = 12,
-    warmup = 3,
-    holdOut = 1,
-    quantAwareBits,
-  }: { steps?: number; warmup?: number; holdOut?: number; quantAwareBits?: number } = {},
+  { steps = 12, warmup = 3, holdOut = 1 }: { steps?: number; warmup?: number; holdOut?: number } = {},
 ): Promise<StepRate> {
   const stamps: number[] = [];
   const result = await train({
-    ...(quantAwareBits ? { quantAware: { groups: { encoding: quantAwareBits }, fraction: 1 } } : {}),
     frames: clip.frames,
     width: clip.width,
     height: clip.height,

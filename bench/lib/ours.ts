@@ -20,8 +20,10 @@ import type { MemoryClip } from './peers.js';
 
 export interface OursEncodeOptions {
   profile: ProfileName;
-  /** Iterations of a cold-started chunk (warm-started chunks get half, as in `lirn encode`). */
+  /** Iterations of a cold-started chunk (warm-started chunks get half, as in `lirn encode`); a cap with a time budget. */
   iterations: number;
+  /** Training wall time of the whole encode (EncodeOptions.timeBudgetMs); default: fixed iterations. */
+  timeBudgetMs?: number;
   engine: EngineFactory;
   /** Quantization depth (uniformBitAllocation: latents/base get 2 more); default the encoder's default. */
   bits?: number;
@@ -40,6 +42,7 @@ export interface OursEncoding {
   profile: ProfileName;
   config: ModelConfig;
   bits: number | 'default';
+  /** Iterations the first chunk trained (with a time budget, what the budget gave). */
   iterations: number;
   /** Iterations this call trained (0 when every chunk came from the store). */
   iterationsRun: number;
@@ -73,6 +76,7 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     source: memorySource(clip.frames, clip.width, clip.height, clip.fps),
     config,
     iterations: o.iterations,
+    ...(o.timeBudgetMs === undefined ? {} : { timeBudgetMs: o.timeBudgetMs }),
     engine: o.engine,
     seed: o.seed ?? 0,
     bits,
@@ -99,7 +103,7 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     profile: o.profile,
     config,
     bits: o.bits ?? 'default',
-    iterations: o.iterations,
+    iterations: result.losses[0]?.length ?? o.iterations,
     iterationsRun: result.iterationsRun,
     chunks: result.file.chunks.length,
     parameters: result.file.chunks.reduce((n, c) => n + parameterCount(c.config, c.frameCount), 0),

@@ -44,7 +44,7 @@ export interface Budgeted {
  * Steps timed for a budget (after 3 untimed), about 3–5 s. With 25 the medians swung ±20% between profiles of one
  * run (vtest M at 14.9 ms/step, the larger L at 12.2); 250 did not cure it, as this machine's speed drifts over
  * minutes (bunny trainings then ran 0.78–1.28× their budget). Each point reports the iterations and encode
- * seconds it actually got.
+ * seconds it actually got. The rd suite no longer measures: its trainings run on the clock (timeBudgetMs).
  */
 const STEP_RATE_STEPS = 250;
 
@@ -55,7 +55,6 @@ export async function budgetIterations(
   profile: ProfileName,
   minutes: number,
   holdOut = 1,
-  quantAwareBits?: number,
 ): Promise<Budgeted> {
   if (ctx.iterations !== undefined)
     return { iterations: ctx.iterations, stepRate: null, budgetSeconds: null };
@@ -63,13 +62,11 @@ export async function budgetIterations(
   const stepRate = await measureStepRate(sc.clip, config, ctx.engine, {
     holdOut,
     steps: ctx.quick ? 6 : STEP_RATE_STEPS,
-    quantAwareBits,
   });
   const shape = chunkShape(sc.clip);
   const iterations = iterationsForBudget(minutes * 60, stepRate.stepSeconds, shape);
-  const what = quantAwareBits ? ` (tables straight-through at ${quantAwareBits} bits)` : '';
   ctx.log(
-    `${sc.name} ${profile}${what}: ${(stepRate.stepSeconds * 1000).toFixed(1)} ms/step on ${stepRate.engine}, ` +
+    `${sc.name} ${profile}: ${(stepRate.stepSeconds * 1000).toFixed(1)} ms/step on ${stepRate.engine}, ` +
       `${shape.cold} cold + ${shape.warm} warm chunk(s) → ${iterations} iterations for ${minutes} min`,
   );
   return { iterations, stepRate, budgetSeconds: minutes * 60 };

@@ -6,6 +6,7 @@
  */
 import type { ProfileName } from '../../src/codec/model/config.js';
 import { memoryStore, QUANT_AWARE_MAX_BITS } from '../../src/codec/segmenter/encode.js';
+import { MAX_ITERATIONS } from '../../src/codec/train/trainer.js';
 import { bdPsnr, bdRate, Pchip, paretoFront, type RdSample } from '../lib/bdrate.js';
 import { decodeOurs, encodeOurs } from '../lib/ours.js';
 import { PEERS, type PeerCodec, type RateSetting, type RdPoint, runPeer } from '../lib/peers.js';
@@ -13,7 +14,7 @@ import type { Headline, SuiteResult, Table } from '../lib/results.js';
 import { finishRun } from '../lib/run-info.js';
 import type { SuiteClip } from '../lib/suite-clips.js';
 import { lineChart, type PlotSeries } from '../lib/svg-plot.js';
-import { budgetIterations, type SuiteContext, score } from './context.js';
+import { type SuiteContext, score } from './context.js';
 
 export interface OurRdPoint {
   codec: string;
@@ -47,6 +48,12 @@ export interface RdData {
 
 const ANCHOR = PEERS.x265_444.name;
 
+/** Each training's budget: `ctx.minutes` of wall time (iterations only a cap), or the fixed iterations of a test. */
+function rdBudget(ctx: SuiteContext): { iterations: number; timeBudgetMs?: number } {
+  if (ctx.iterations !== undefined) return { iterations: ctx.iterations };
+  return { iterations: MAX_ITERATIONS, timeBudgetMs: ctx.minutes * 60_000 };
+}
+
 export function peerPlan(
   quick: boolean,
 ): Array<{ key: keyof typeof PEERS; peer: PeerCodec; settings: RateSetting[] }> {
@@ -75,24 +82,18 @@ export async function runRd(
   const ours: OurRdPoint[] = [];
   for (const profile of ctx.profiles) {
     // Depths above QUANT_AWARE_MAX_BITS re-pack one training; lower ones train with their tables straight-through
-    // quantized at that depth (the encoder's default there), so they get a training of their own, and a budget
-    // measured with that training's own (slightly slower) steps.
-    const budgets = new Map<number | null, Awaited<ReturnType<typeof budgetIterations>>>();
+    // quantized at that depth (the encoder's default there), so they get a training of their own. Each training
+    // runs on the clock for the budget (TrainOptions.timeBudgetMs): its schedule ends on time however the
+    // machine's speed drifts, and its iterations are what the budget gave.
+    const budget = rdBudget(ctx);
     const stores = new Map<boolean, ReturnType<typeof memoryStore>>();
     const encodeSeconds = new Map<boolean, number>();
     for (const bits of ctx.bits) {
       const finetuned = bits <= QUANT_AWARE_MAX_BITS;
-      const quantAware = finetuned ? bits : null;
-      if (!budgets.has(quantAware))
-        budgets.set(
-          quantAware,
-          await budgetIterations(ctx, sc, profile, ctx.minutes, 1, quantAware ?? undefined),
-        );
-      const budget = budgets.get(quantAware)!;
       if (!stores.has(finetuned)) stores.set(finetuned, memoryStore());
       const enc = await encodeOurs(clip, {
         profile,
-        iterations: budget.iterations,
+        ...budget,
         engine: ctx.engine,
         renderer: ctx.renderer.factory,
         bits,
@@ -109,7 +110,7 @@ export async function runRd(
         bits,
         iterations: enc.iterations,
         encodeSeconds: encodeSeconds.get(finetuned) ?? 0,
-        stepMs: budget.stepRate ? budget.stepRate.stepSeconds * 1000 : null,
+        stepMs: budget.timeBudgetMs === undefined ? null : budget.timeBudgetMs / enc.iterations,
         parameters: enc.parameters,
         chunks: enc.chunks,
         bytes: enc.bytes.length,
@@ -264,10 +265,9 @@ function rdTables(data: RdData): Table[] {
       'Our codec: per profile one training (fixed wall time) re-packed at 8 and 6 bits, one for ≤ 4 bits',
     note:
       'encode s: training + packing of the first bit depth; 8 and 6 bits re-pack the same weights, ≤ 4 bits trains ' +
-      'again with its tables straight-through quantized at 4 bits in every step (quantization-aware), on a budget ' +
-      'measured with those steps. The budget ' +
-      'becomes iterations through the step time measured just before training (ms/step), so when other jobs load the ' +
-      'machine harder during training, encode s exceeds the budget; iterations are what the point actually got.',
+      'again with its tables straight-through quantized at 4 bits in every step (quantization-aware). Every training ' +
+      'runs on the clock for the budget, its cosine schedule following the share of the budget spent, so it ends on ' +
+      'time whatever the load; iterations are what the budget gave, ms/step the budget over them.',
     columns: [
       'point',
       'iterations',

@@ -34,6 +34,8 @@ export interface FileEncodeOptions {
   decode?: DecodeOptions;
   iterations: number;
   warmIterations?: number;
+  /** Training wall time of the whole encode (EncodeOptions.timeBudgetMs). */
+  timeBudgetMs?: number;
   segmentSeconds?: number;
   segmentsPerChunk?: number;
   sceneCuts?: boolean;
@@ -86,6 +88,7 @@ export async function encodeFileToLirn(o: FileEncodeOptions): Promise<FileEncode
       config,
       iterations: o.iterations,
       warm: o.warmIterations ?? null,
+      ...(o.timeBudgetMs === undefined ? {} : { timeBudgetMs: o.timeBudgetMs }),
       seg: [o.segmentSeconds ?? null, o.segmentsPerChunk ?? null, o.sceneCuts ?? true],
       engine: o.engine.name,
       seed: o.seed ?? 0,
@@ -104,6 +107,7 @@ export async function encodeFileToLirn(o: FileEncodeOptions): Promise<FileEncode
       config,
       iterations: o.iterations,
       warmIterations: o.warmIterations,
+      timeBudgetMs: o.timeBudgetMs,
       segmentSeconds: o.segmentSeconds,
       segmentsPerChunk: o.segmentsPerChunk,
       sceneCuts: o.sceneCuts,

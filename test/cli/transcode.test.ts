@@ -60,6 +60,19 @@ describe('lirn encode / decode', () => {
     }
   });
 
+  it('encodes on a wall-time budget with --minutes, and refuses a bad one', async () => {
+    const out = join(dir, 'timed.lirn');
+    const args = ENCODE.filter((_, i) => i !== 2 && i !== 3); // without --iterations
+    const started = performance.now();
+    await lirn('encode', '-i', source, '-o', out, ...args, '--minutes', '0.03');
+    // 1.8 s of training over the chunks, plus start-up, scanning and coding.
+    expect(performance.now() - started).toBeGreaterThan(1800);
+    const info = JSON.parse((await lirn('info', out, '--json')).stdout);
+    expect(info.chunks.length).toBeGreaterThanOrEqual(3);
+    expect(info.frames).toBe(36);
+    await expect(lirn('encode', '-i', source, '-o', out, '--minutes', '0')).rejects.toThrow(/--minutes/);
+  });
+
   it('transcodes video → .lirn → MP4 at another size and frame rate in one command', async () => {
     const out = join(dir, 'round-trip.mp4');
     await lirn('transcode', '-i', source, '-o', out, ...ENCODE, '--out-size', '24x16', '--out-fps', '6');

@@ -2,6 +2,7 @@ import { uniformBitAllocation } from '../../codec/encoder/bit-allocation.js';
 import { PROFILE_NAMES, type ProfileName, profileConfig } from '../../codec/model/config.js';
 import { parameterCount } from '../../codec/model/params.js';
 import type { EncodeEvent } from '../../codec/segmenter/encode.js';
+import { MAX_ITERATIONS } from '../../codec/train/trainer.js';
 import { encodeFileToLirn, type FileEncodeResult } from '../../media/transcode.js';
 import type { DecodeOptions } from '../../media/types.js';
 import { alignmentFromFlags } from '../../search/encode-alignment.js';
@@ -18,8 +19,11 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
   --fps F                   convert the source frame rate first
   --start SECONDS           skip the beginning
   --frames N                encode at most N frames
-  --iterations N            training iterations per cold-started chunk (default 2000)
+  --iterations N            training iterations per cold-started chunk (default 2000; with --minutes, a cap)
   --warm-iterations N       iterations per warm-started chunk (default half)
+  --minutes M               train for M minutes of wall time in all instead of a fixed count: each chunk gets
+                            a share by its iterations (cold twice a warm one) and ends its schedule on time;
+                            the output then depends on the machine's speed
   --segment-seconds S       latent segment (HLS segment) length (default 2)
   --chunk-segments N        segments that share one model (default 4)
   --no-scene-cuts           do not start new models at scene cuts
@@ -40,6 +44,9 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
                             file:NAME / tokens:NAME)
 `;
 
+/** Iterations per cold-started chunk when neither --iterations nor --minutes is given. */
+export const DEFAULT_ITERATIONS = 2000;
+
 export const encodeOptions = {
   input: { type: 'string', short: 'i' },
   output: { type: 'string', short: 'o' },
@@ -48,7 +55,8 @@ export const encodeOptions = {
   fps: { type: 'string' },
   start: { type: 'string' },
   frames: { type: 'string' },
-  iterations: { type: 'string', default: '2000' },
+  iterations: { type: 'string' },
+  minutes: { type: 'string' },
   'warm-iterations': { type: 'string' },
   'segment-seconds': { type: 'string' },
   'chunk-segments': { type: 'string' },
@@ -124,7 +132,10 @@ export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Pro
     decode.start = start;
   }
   if (values.frames) decode.frames = parsePositive(values.frames, '--frames', { integer: true });
-  const iterations = parsePositive(values.iterations, '--iterations', { integer: true })!;
+  const minutes = parsePositive(values.minutes, '--minutes');
+  const iterations =
+    parsePositive(values.iterations, '--iterations', { integer: true }) ??
+    (minutes === undefined ? DEFAULT_ITERATIONS : MAX_ITERATIONS);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0)
     throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
@@ -146,6 +157,7 @@ export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Pro
       config: configFor,
       decode,
       iterations,
+      ...(minutes === undefined ? {} : { timeBudgetMs: minutes * 60_000 }),
       warmIterations: parsePositive(values['warm-iterations'], '--warm-iterations', { integer: true }),
       segmentSeconds: parsePositive(values['segment-seconds'], '--segment-seconds'),
       segmentsPerChunk: parsePositive(values['chunk-segments'], '--chunk-segments', { integer: true }),

@@ -79,6 +79,12 @@ export interface EncodeOptions {
   iterations: number;
   /** Iterations for a warm-started chunk; default: `iterations` / 2. */
   warmIterations?: number;
+  /**
+   * Training wall time of the whole encode in milliseconds: each chunk trains for a share in proportion to its
+   * iterations (cold or warm; chunkTimeBudgets), its iterations then only a cap (TrainOptions.timeBudgetMs). The
+   * output then depends on the machine's speed. Default: none (fixed iterations, the same bytes every run).
+   */
+  timeBudgetMs?: number;
   /** Warm-start each chunk from the previous one's weights (default true). */
   warmStart?: boolean;
   segmentSeconds?: number;
@@ -182,6 +188,24 @@ function quantAwareOf(options: EncodeOptions): QuantAware | undefined {
   return { fraction, groups: { encoding: bits.encoding.bits } };
 }
 
+/** Splits a training time budget over chunks in proportion to their iterations. */
+export function chunkTimeBudgets(totalMs: number, iterations: readonly number[]): number[] {
+  if (!(totalMs > 0 && Number.isFinite(totalMs)))
+    throw new RangeError(`timeBudgetMs must be a positive number of milliseconds, got ${totalMs}`);
+  const sum = iterations.reduce((a, b) => a + b, 0);
+  return iterations.map((n) => (totalMs * n) / sum);
+}
+
+/** A chunk's checkpoint that needs no more training: all its iterations, or its whole time budget. */
+function finishedCheckpoint(saved: TrainCheckpoint, iterations: number, timeBudgetMs?: number): boolean {
+  if (saved.iteration === iterations) return true;
+  return (
+    timeBudgetMs !== undefined &&
+    saved.setup.timeBudgetMs === timeBudgetMs &&
+    (saved.trainedMs ?? 0) >= timeBudgetMs
+  );
+}
+
 /** Groups trained on their quantization grid, which the rate-distortion allocation must leave at their depth. */
 function gridTrainedGroups(options: EncodeOptions): ParamGroup[] {
   const groups = new Set<ParamGroup>([
@@ -243,6 +267,14 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
   const warm = options.warmStart ?? true;
   const coldIterations = options.iterations;
   const warmIterations = options.warmIterations ?? Math.max(1, Math.round(coldIterations / 2));
+  const coldChunks = plan.chunks.map((c) => !warm || c.index === 0 || c.sceneStart);
+  const budgets =
+    options.timeBudgetMs === undefined
+      ? null
+      : chunkTimeBudgets(
+          options.timeBudgetMs,
+          coldChunks.map((cold) => (cold ? coldIterations : warmIterations)),
+        );
   const chunks: LirnChunk[] = [];
   const segments: LirnSegment[] = [];
   const losses: Float32Array[] = [];
@@ -257,14 +289,15 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
 
   for (const planned of plan.chunks) {
     const k = planned.index;
-    const cold = !warm || !previous || planned.sceneStart;
+    const cold = coldChunks[k];
     const iterations = cold ? coldIterations : warmIterations;
+    const timeBudgetMs = budgets?.[k];
     const chunkSeed = (seed + k * 7919) >>> 0;
     const saved = (await options.store?.load(k)) ?? null;
     let params: ParamSet;
     let projection: Projection | undefined;
     let resumed = false;
-    if (saved && saved.iteration === iterations && saved.frames === planned.frameCount) {
+    if (saved && finishedCheckpoint(saved, iterations, timeBudgetMs) && saved.frames === planned.frameCount) {
       const split = splitAlignParams(saved.params);
       params = split.model;
       if (align) projection = checkpointProjection(saved, split.align, config.latent.dim);
@@ -284,6 +317,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
         height: source.height,
         config,
         iterations,
+        timeBudgetMs,
         engine: options.engine,
         seed: chunkSeed,
         framesPerBatch: options.framesPerBatch,

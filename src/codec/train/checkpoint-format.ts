@@ -28,6 +28,8 @@ export interface TrainCheckpoint {
   losses: Float32Array;
   /** Runs with importance sampling: the error map and the last step's errors not yet applied. */
   sampler?: ImportanceState;
+  /** Runs on a wall-time budget (setup.timeBudgetMs): milliseconds of training spent so far. */
+  trainedMs?: number;
 }
 
 export class CheckpointError extends Error {
@@ -62,6 +64,7 @@ export function encodeCheckpoint(c: TrainCheckpoint): Uint8Array {
     optimizer: { step: c.optimizer.step, m: packSet(c.optimizer.m), v: packSet(c.optimizer.v) },
     losses: c.losses,
     ...(c.sampler ? { sampler: c.sampler } : {}),
+    ...(c.trainedMs === undefined ? {} : { trainedMs: c.trainedMs }),
   });
 }
 
@@ -100,20 +103,36 @@ export function decodeCheckpoint(bytes: Uint8Array): TrainCheckpoint {
     },
     losses,
     ...(o.sampler === undefined ? {} : { sampler: samplerState(o.sampler) }),
+    ...(o.trainedMs === undefined ? {} : { trainedMs: milliseconds(o.trainedMs, 'trainedMs') }),
   };
+}
+
+function milliseconds(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new CheckpointError(
+      where,
+      `expected a non-negative number of milliseconds, got ${JSON.stringify(v)}`,
+    );
+  return v;
 }
 
 function samplerState(v: unknown): ImportanceState {
   const o = record(v, 'sampler');
-  if (!(o.values instanceof Float32Array)) throw new CheckpointError('sampler.values', 'expected a Float32Array');
+  if (!(o.values instanceof Float32Array))
+    throw new CheckpointError('sampler.values', 'expected a Float32Array');
   if (o.pending === null || o.pending === undefined) return { values: o.values, pending: null };
   const p = record(o.pending, 'sampler.pending');
   if (!(p.frameIndex instanceof Int32Array))
     throw new CheckpointError('sampler.pending.frameIndex', 'expected an Int32Array');
-  if (!(p.cells instanceof Uint32Array)) throw new CheckpointError('sampler.pending.cells', 'expected a Uint32Array');
+  if (!(p.cells instanceof Uint32Array))
+    throw new CheckpointError('sampler.pending.cells', 'expected a Uint32Array');
   if (!(p.errors instanceof Float32Array))
     throw new CheckpointError('sampler.pending.errors', 'expected a Float32Array');
-  if (p.cells.length !== p.errors.length || p.frameIndex.length === 0 || p.cells.length % p.frameIndex.length !== 0)
+  if (
+    p.cells.length !== p.errors.length ||
+    p.frameIndex.length === 0 ||
+    p.cells.length % p.frameIndex.length !== 0
+  )
     throw new CheckpointError(
       'sampler.pending',
       `${p.cells.length} cells, ${p.errors.length} errors for ${p.frameIndex.length} frames`,

@@ -14,7 +14,13 @@ export interface TrainSetup {
   holdOut: number;
   framesPerBatch: number;
   pixelsPerFrame: number;
+  /** With `timeBudgetMs`: the most iterations the run may take. */
   iterations: number;
+  /**
+   * Present only for runs on a wall-time budget: milliseconds of training, summed over resumed runs; the schedule
+   * and the quantization phases follow the share spent (trainer.ts, TrainOptions.timeBudgetMs).
+   */
+  timeBudgetMs?: number;
   schedule: LrSchedule;
   rates: GroupRates;
   /** Adam's moments and ε (trainer default TRAIN_ADAM). */

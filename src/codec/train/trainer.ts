@@ -45,12 +45,19 @@ import {
 } from './importance.js';
 import { resolveRates, scaleRates } from './rates.js';
 import { type Clip, type FrameData, pickFrames, sampleBatch, validateClip } from './sampler.js';
-import { DEFAULT_SCHEDULE, type LrSchedule, learningRateFactor, validateSchedule } from './schedule.js';
+import {
+  DEFAULT_SCHEDULE,
+  type LrSchedule,
+  learningRateFactor,
+  learningRateFactorAtProgress,
+  validateSchedule,
+} from './schedule.js';
 import { sameValue, setupDifferences, type TrainSetup } from './setup.js';
 
 export interface TrainProgress {
   /** Completed iterations. */
   iteration: number;
+  /** The run's iterations; on a time budget, the estimate from this call's pace. */
   iterations: number;
   /** This iteration's batch MSE. */
   loss: number;
@@ -73,6 +80,15 @@ export interface TrainOptions {
   height: number;
   config: ModelConfig;
   iterations: number;
+  /**
+   * Train for this many milliseconds of wall time (summed over resumed runs) instead of a fixed count: `iterations`
+   * becomes the most the run may take. The cosine schedule and the straight-through / freeze phases follow the
+   * share of the budget spent, so the run ends on its schedule however fast the machine turns out to be; it is not
+   * reproducible step for step (the iterations it gets depend on the machine's speed).
+   */
+  timeBudgetMs?: number;
+  /** Milliseconds clock for the time budget (tests); default `performance.now`. */
+  clock?: () => number;
   /** Engine to train on; default: the registry's first available (src/codec/engine/index.ts). */
   engine?: EngineFactory;
   /** Frames per batch (F); capped by the number of trained frames. Default DEFAULT_FRAMES_PER_BATCH (32). */
@@ -134,8 +150,9 @@ export interface TrainResult {
   params: ParamSet;
   /** Batch loss of every completed iteration (including those before a resume). */
   losses: Float32Array;
-  /** Completed iterations; less than `iterations` when stopped early. */
+  /** Completed iterations; less than `iterations` when stopped early or when the time budget ran out. */
   iteration: number;
+  /** All iterations ran, or the time budget was spent. */
   completed: boolean;
   trainedFrames: number[];
   /** `name on backend` of the engine that ran. */
@@ -217,7 +234,7 @@ function emptyPixelBatch(trained: readonly number[], frames: number, pixels: num
 }
 
 /** iterationRng keeps seed + (i + 1)·2^32 below 2^53. */
-const MAX_ITERATIONS = 2 ** 21 - 1;
+export const MAX_ITERATIONS = 2 ** 21 - 1;
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const clip: Clip = { frames: options.frames, width: options.width, height: options.height };
@@ -275,6 +292,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     let ema = iteration > 0 ? emaOf(losses.subarray(0, iteration)) : Number.NaN;
     const start = performance.now();
     const startIteration = iteration;
+    const budget = setup.timeBudgetMs;
+    const clock = options.clock ?? (() => performance.now());
+    const clockStart = clock();
+    const spentBefore = resume?.checkpoint.trainedMs ?? 0;
+    const spentMs = () => spentBefore + clock() - clockStart;
+    /** Share of the run done before iteration `i`: of the time budget, or of the iterations. */
+    const progressAt = (i: number) =>
+      budget === undefined ? i / setup.iterations : Math.min(1, spentMs() / budget);
+    const outOfTime = () => budget !== undefined && spentMs() >= budget;
     let lastSaved = iteration;
 
     const snapshot = async (): Promise<TrainCheckpoint> =>
@@ -289,12 +315,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           optimizer: await engine.getOptimizerState(),
           losses: losses.slice(0, iteration),
           ...(errorMap ? { sampler: errorMap.state(pending) } : {}),
+          ...(budget === undefined ? {} : { trainedMs: spentMs() }),
         },
         aligner,
       );
 
     const freeze = setup.freezeQuantized;
     const freezeAt = freeze ? freezeIteration(freeze, setup.iterations) : Number.POSITIVE_INFINITY;
+    // On a time budget the phases start at a share of the budget; a resumed run past that share is already on it.
+    let frozen = budget !== undefined && freeze !== undefined && progressAt(iteration) >= 1 - freeze.fraction;
     // Uniform pixel batches of 8-bit frames are drawn by the engine when it can (off this thread, so drawing does
     // not compete with the step for the cores): this thread picks the frames, the engine continues the same Rng.
     const engineDraws = drawsOnEngine(engine, errorMap, config, clip);
@@ -316,17 +345,26 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       quantAware && !engine.setFakeQuant ? new QuantAwareSwap(config, frameCount, quantAware) : null;
     let fakeQuantOn = false;
     let next: { iteration: number; drawn: Drawn } | null = null;
-    while (iteration < stopAt && !options.signal?.aborted) {
-      if (quantAware && !fakeQuantOn && iteration >= quantAwareAt) {
+    while (iteration < stopAt && !options.signal?.aborted && !outOfTime()) {
+      const progress = progressAt(iteration);
+      const quantAwareNow =
+        budget === undefined ? iteration >= quantAwareAt : progress >= 1 - (quantAware?.fraction ?? 0);
+      if (quantAware && !fakeQuantOn && quantAwareNow) {
         await engine.setFakeQuant?.(quantAware.groups);
         fakeQuantOn = true;
       }
-      if (freeze && iteration === freezeAt) {
+      const freezeNow =
+        budget === undefined ? iteration === freezeAt : !frozen && progress >= 1 - (freeze?.fraction ?? 0);
+      if (freeze && freezeNow) {
         const params = await engine.getParams();
         snapToQuantized(config, frameCount, params, freeze);
         await engine.setParams(params);
+        frozen = true;
       }
-      const factor = learningRateFactor(setup.schedule, iteration, setup.iterations);
+      const factor =
+        budget === undefined
+          ? learningRateFactor(setup.schedule, iteration, setup.iterations)
+          : learningRateFactorAtProgress(setup.schedule, iteration, progress);
       const drawn = next?.iteration === iteration ? next.drawn : batchAt(iteration);
       const batch = drawn.batch;
       let extras: StepExtras | undefined;
@@ -341,7 +379,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         ? new Float32Array(batch.frameIndex.length * batch.pixelsPerFrame)
         : undefined;
       if (sampleErrors) extras = { ...extras, sampleErrors };
-      const rates = freeze && iteration >= freezeAt ? frozenRates(setup.rates, freeze) : setup.rates;
+      const isFrozen = budget === undefined ? iteration >= freezeAt : frozen;
+      const rates = freeze && isFrozen ? frozenRates(setup.rates, freeze) : setup.rates;
       const stepRates = scaleRates(rates, factor);
       if (swap && fakeQuantOn) await swap.enter(engine);
       const stepping = drawn.rngState
@@ -373,14 +412,25 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (options.onProgress && (iteration % progressEvery === 0 || iteration === stopAt)) {
         const elapsedMs = performance.now() - start;
         const pace = elapsedMs / (iteration - startIteration);
+        const left =
+          budget === undefined
+            ? { iterations: setup.iterations, etaMs: pace * (setup.iterations - iteration) }
+            : budgetLeft(
+                budget,
+                spentMs(),
+                spentBefore,
+                iteration - startIteration,
+                iteration,
+                setup.iterations,
+              );
         options.onProgress({
           iteration,
-          iterations: setup.iterations,
+          iterations: left.iterations,
           loss,
           psnr: psnrOf(ema),
           lrFactor: factor,
           elapsedMs,
-          etaMs: pace * (setup.iterations - iteration),
+          etaMs: left.etaMs,
           ...(alignCosine === undefined ? {} : { alignCosine }),
         });
       }
@@ -398,7 +448,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       params,
       losses: losses.slice(0, iteration),
       iteration,
-      completed: iteration === setup.iterations,
+      completed: iteration === setup.iterations || (outOfTime() && !options.signal?.aborted),
       trainedFrames: trained,
       engine: `${engine.name} on ${engine.backend}`,
       elapsedMs: performance.now() - start,
@@ -414,6 +464,24 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } finally {
     engine.dispose();
   }
+}
+
+/**
+ * Time and iterations left of a budgeted run, at the pace of this call's `ran` iterations on the budget's clock
+ * (capped by the run's most iterations).
+ */
+function budgetLeft(
+  budget: number,
+  spent: number,
+  spentBefore: number,
+  ran: number,
+  iteration: number,
+  most: number,
+): { iterations: number; etaMs: number } {
+  const leftMs = Math.max(0, budget - spent);
+  const pace = (spent - spentBefore) / ran;
+  const more = Math.min(most - iteration, pace > 0 ? Math.ceil(leftMs / pace) : most - iteration);
+  return { iterations: iteration + more, etaMs: Math.min(leftMs, pace * (most - iteration)) };
 }
 
 /** The batch's current latent rows, from the engine's cheap path when it has one. */
@@ -508,12 +576,15 @@ function resolveSetup(o: TrainOptions, frameCount: number): TrainSetup {
   if (o.progressEvery !== undefined) positive('progressEvery', o.progressEvery);
   if (o.freezeQuantized) validateFreeze(o.freezeQuantized);
   if (o.quantAware) validateQuantAware(o.quantAware);
+  if (o.timeBudgetMs !== undefined && !(o.timeBudgetMs > 0 && Number.isFinite(o.timeBudgetMs)))
+    throw new RangeError(`timeBudgetMs must be a positive number of milliseconds, got ${o.timeBudgetMs}`);
   return {
     width: o.width,
     height: o.height,
     holdOut,
     ...shape,
     iterations: positive('iterations', o.iterations),
+    ...(o.timeBudgetMs === undefined ? {} : { timeBudgetMs: o.timeBudgetMs }),
     schedule,
     rates: resolveRates(o.rates),
     adam: resolveAdam(o.adam),

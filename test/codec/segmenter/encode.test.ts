@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { chooseTrainEngine } from '../../../src/cli/engines.js';
 import { StreamDecoder } from '../../../src/codec/decoder/stream-decoder.js';
-import { PsnrMeter } from '../../../src/codec/metrics/index.js';
 import { uniformBitAllocation } from '../../../src/codec/encoder/bit-allocation.js';
+import { PsnrMeter } from '../../../src/codec/metrics/index.js';
 import { initParams } from '../../../src/codec/model/init.js';
 import { toRgb8 } from '../../../src/codec/render/output.js';
 import {
+  chunkTimeBudgets,
   EncodeAborted,
   type EncodeOptions,
   encodeChunked,
@@ -92,6 +93,31 @@ describe('encodeChunked', () => {
       const resumed = await encodeChunked(await options({ store }));
       expect(Buffer.from(writeLirnFile(resumed.file)).equals(Buffer.from(straight)), killAt).toBe(true);
     }
+  });
+
+  it('on a time budget trains each chunk for its share, and a finished encode restores from its store', async () => {
+    const store = memoryStore();
+    const budget = 1200;
+    const result = await encodeChunked(await options({ iterations: 1_000_000, timeBudgetMs: budget, store }));
+    // A cold chunk counts twice a warm one (iterations vs warmIterations = half).
+    const shares = chunkTimeBudgets(budget, [1_000_000, 500_000, 500_000]);
+    expect(shares).toEqual([600, 300, 300]);
+    for (let k = 0; k < 3; k++) {
+      const c = store.checkpoints.get(k)!;
+      expect(c.setup.timeBudgetMs).toBe(shares[k]);
+      expect(c.trainedMs!).toBeGreaterThanOrEqual(shares[k]);
+      expect(c.iteration).toBeGreaterThan(0);
+      expect(c.iteration).toBeLessThan(1_000_000);
+      expect(result.losses[k].length).toBe(c.iteration);
+    }
+    const again = await encodeChunked(await options({ iterations: 1_000_000, timeBudgetMs: budget, store }));
+    expect(again.iterationsRun).toBe(0);
+    expect(Buffer.from(writeLirnFile(again.file)).equals(Buffer.from(writeLirnFile(result.file)))).toBe(true);
+    // Another budget is another run: its checkpoints are refused, not silently reused.
+    await expect(
+      encodeChunked(await options({ iterations: 1_000_000, timeBudgetMs: 2 * budget, store })),
+    ).rejects.toThrow(/timeBudgetMs/);
+    expect(() => chunkTimeBudgets(0, [1])).toThrow(/positive number/);
   });
 
   it('warm-started chunks reach the target PSNR in fewer iterations than cold-started ones', async () => {
