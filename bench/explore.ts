@@ -7,6 +7,7 @@
  *                            [--save] [--tag NAME]
  *   npx tsx bench/explore.ts --variants M@6,M@4,M@4f --iterations 5000 --every 5000 --save --tag quant
  *   npx tsx bench/explore.ts --variants M@4 --qat 1 --iterations 5000 --every 5000   (tables straight-through)
+ *   npx tsx bench/explore.ts --variants M --minutes 2   (each variant trains for 2 minutes on the clock)
  *
  * With --save the last checkpoint of every variant goes to bench/results/explore-<clip>.json (a RESULTS.md
  * section; headline rows compare each variant with the first one, at the same iterations and seed).
@@ -24,9 +25,10 @@ import {
   profileTimeResolutions,
 } from '../src/codec/model/config.js';
 import { type ParamSet, parameterCount } from '../src/codec/model/params.js';
+import type { TrainCheckpoint } from '../src/codec/train/checkpoint-format.js';
 import { DEFAULT_IMPORTANCE, type ImportanceSampling } from '../src/codec/train/importance.js';
 import { DEFAULT_GROUP_RATES } from '../src/codec/train/rates.js';
-import { train } from '../src/codec/train/trainer.js';
+import { MAX_ITERATIONS, train } from '../src/codec/train/trainer.js';
 import { type ClipName, loadClip } from './lib/clips.js';
 import { decodedQuality } from './lib/decoded-quality.js';
 import { type SuiteResult, writeSuiteResult } from './lib/results.js';
@@ -54,6 +56,7 @@ const { values } = parseArgs({
     importance: { type: 'string' },
     qat: { type: 'string' },
     allocate: { type: 'boolean', default: false },
+    minutes: { type: 'string' },
   },
 });
 
@@ -285,8 +288,12 @@ function parseImportance(spec: string | undefined): Partial<ImportanceSampling> 
   );
 }
 
-const iterations = Number(values.iterations);
-const every = Number(values.every);
+// --minutes: every variant trains on the clock (TrainOptions.timeBudgetMs), measured once at its end.
+const timeBudgetMs = values.minutes ? Number(values.minutes) * 60_000 : undefined;
+const iterations = timeBudgetMs ? MAX_ITERATIONS : Number(values.iterations);
+const every = timeBudgetMs ? MAX_ITERATIONS : Number(values.every);
+const isFinal = (c: TrainCheckpoint) =>
+  c.iteration === iterations || (timeBudgetMs !== undefined && (c.trainedMs ?? 0) >= timeBudgetMs);
 const run = startRunInfo(process.cwd(), 'native', renderer.label, false);
 const rows: Array<{
   name: string;
@@ -346,6 +353,7 @@ for (const name of values.variants!.split(',')) {
     height,
     config,
     iterations,
+    timeBudgetMs,
     engine,
     seed: 1,
     checkpoint: {
@@ -357,7 +365,7 @@ for (const name of values.variants!.split(',')) {
         process.stdout.write(
           `${name}\t${parameters}\tit ${c.iteration}\t${(trainMs / 1000).toFixed(1)} s\t${m.psnr.toFixed(2)} dB\t${m.bpp.toFixed(4)} bpp\n`,
         );
-        if (c.iteration === iterations) {
+        if (isFinal(c)) {
           const enc = config.encoding;
           const temporal =
             enc.otype === 'HashGrid' && enc.level_time_resolutions
@@ -365,7 +373,7 @@ for (const name of values.variants!.split(',')) {
               : 'static';
           rows.push({ name, parameters, seconds: trainMs / 1000, temporal, ...m });
         }
-        if (c.iteration === iterations && values.allocate) {
+        if (isFinal(c) && values.allocate) {
           const started = performance.now();
           const allocation = allocateTensorBits(
             config,

@@ -93,9 +93,8 @@ export function renderReport(
       out.push(
         '> Timings were taken on a shared machine (other jobs were running, see the load above): absolute times are',
         '> pessimistic and noisy; ratios between codecs measured back to back in the same run are the figures to read.',
-        '> rd trainings run on the clock for their budget (a load during training costs them iterations, which the',
-        '> tables list); the interp/anyres/speed suites turn minutes into iterations through the step time measured',
-        '> just before each training, so under a load that grows during training those train longer than their budget.',
+        '> Trainings on a budget in minutes run on the clock: a load during training costs them iterations, which the',
+        '> tables list.',
         '',
       );
     }

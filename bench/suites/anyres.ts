@@ -8,7 +8,7 @@ import { resizeFrames } from '../lib/peer-filters.js';
 import type { Headline, SuiteResult, Table } from '../lib/results.js';
 import { finishRun } from '../lib/run-info.js';
 import type { SuiteClip } from '../lib/suite-clips.js';
-import { budgetIterations, type SuiteContext, score, scoreSummary } from './context.js';
+import { type SuiteContext, score, scoreSummary, trainingBudget } from './context.js';
 
 interface PathScore {
   method: string;
@@ -37,10 +37,10 @@ export async function runAnyres(
   const { clip } = sc;
   const { width: W, height: H } = clip;
   const profile = ctx.profiles.includes('M') ? 'M' : ctx.profiles[0];
-  const budget = await budgetIterations(ctx, sc, profile, ctx.auxMinutes);
+  const budget = trainingBudget(ctx, ctx.auxMinutes);
   const enc = await encodeOurs(clip, {
     profile,
-    iterations: budget.iterations,
+    ...budget,
     engine: ctx.engine,
     renderer: ctx.renderer.factory,
     seed: ctx.seed,

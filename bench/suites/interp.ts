@@ -11,7 +11,7 @@ import type { Headline, SuiteResult, Table } from '../lib/results.js';
 import { finishRun } from '../lib/run-info.js';
 import type { SuiteClip } from '../lib/suite-clips.js';
 import { lineChart, type PlotSeries } from '../lib/svg-plot.js';
-import { budgetIterations, type SuiteContext, score, scoreSummary } from './context.js';
+import { type SuiteContext, score, scoreSummary, trainingBudget } from './context.js';
 
 export const DEFAULT_ALPHAS = [2, 4, 8];
 
@@ -45,8 +45,8 @@ export async function runInterp(
   const { clip } = sc;
   const profile = ctx.profiles.includes('M') ? 'M' : ctx.profiles[0];
   const rows: InterpRow[] = [];
-  // One step-time measurement for every α (a batch costs the same whatever the stride), so all get one budget.
-  const budget = await budgetIterations(ctx, sc, profile, ctx.auxMinutes);
+  // Every α trains for the same wall time.
+  const budget = trainingBudget(ctx, ctx.auxMinutes);
   for (const alpha of alphas) {
     if (Math.floor((clip.frames.length - 1) / alpha) < 1) {
       ctx.log(`${sc.name}: α ${alpha} leaves fewer than two kept frames; skipped`);
@@ -54,7 +54,7 @@ export async function runInterp(
     }
     const enc = await encodeOurs(clip, {
       profile,
-      iterations: budget.iterations,
+      ...budget,
       engine: ctx.engine,
       renderer: ctx.renderer.factory,
       holdOut: alpha,

@@ -6,7 +6,6 @@
  */
 import type { ProfileName } from '../../src/codec/model/config.js';
 import { memoryStore, QUANT_AWARE_MAX_BITS } from '../../src/codec/segmenter/encode.js';
-import { MAX_ITERATIONS } from '../../src/codec/train/trainer.js';
 import { bdPsnr, bdRate, Pchip, paretoFront, type RdSample } from '../lib/bdrate.js';
 import { decodeOurs, encodeOurs } from '../lib/ours.js';
 import { PEERS, type PeerCodec, type RateSetting, type RdPoint, runPeer } from '../lib/peers.js';
@@ -14,7 +13,7 @@ import type { Headline, SuiteResult, Table } from '../lib/results.js';
 import { finishRun } from '../lib/run-info.js';
 import type { SuiteClip } from '../lib/suite-clips.js';
 import { lineChart, type PlotSeries } from '../lib/svg-plot.js';
-import { type SuiteContext, score } from './context.js';
+import { type SuiteContext, score, trainingBudget } from './context.js';
 
 export interface OurRdPoint {
   codec: string;
@@ -48,12 +47,6 @@ export interface RdData {
 
 const ANCHOR = PEERS.x265_444.name;
 
-/** Each training's budget: `ctx.minutes` of wall time (iterations only a cap), or the fixed iterations of a test. */
-function rdBudget(ctx: SuiteContext): { iterations: number; timeBudgetMs?: number } {
-  if (ctx.iterations !== undefined) return { iterations: ctx.iterations };
-  return { iterations: MAX_ITERATIONS, timeBudgetMs: ctx.minutes * 60_000 };
-}
-
 export function peerPlan(
   quick: boolean,
 ): Array<{ key: keyof typeof PEERS; peer: PeerCodec; settings: RateSetting[] }> {
@@ -85,7 +78,7 @@ export async function runRd(
     // quantized at that depth (the encoder's default there), so they get a training of their own. Each training
     // runs on the clock for the budget (TrainOptions.timeBudgetMs): its schedule ends on time however the
     // machine's speed drifts, and its iterations are what the budget gave.
-    const budget = rdBudget(ctx);
+    const budget = trainingBudget(ctx, ctx.minutes);
     const stores = new Map<boolean, ReturnType<typeof memoryStore>>();
     const encodeSeconds = new Map<boolean, number>();
     for (const bits of ctx.bits) {

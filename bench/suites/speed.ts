@@ -7,11 +7,11 @@
 import { chooseTrainEngine } from '../../src/cli/engines.js';
 import { referenceRendererFactory } from '../../src/codec/decoder/stream-decoder.js';
 import { DEFAULT_BATCH_SAMPLES, DEFAULT_FRAMES_PER_BATCH } from '../../src/codec/train/trainer.js';
-import { measureStepRate } from '../lib/budget.js';
 import { decodeOurs, encodeOurs, oursConfig } from '../lib/ours.js';
 import { PEERS, type RdPoint, runPeer } from '../lib/peers.js';
 import type { Headline, SuiteResult, Table } from '../lib/results.js';
 import { finishRun } from '../lib/run-info.js';
+import { measureStepRate } from '../lib/step-rate.js';
 import type { SuiteClip } from '../lib/suite-clips.js';
 import { type SuiteContext, score } from './context.js';
 
