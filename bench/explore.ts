@@ -8,6 +8,7 @@
  *   npx tsx bench/explore.ts --variants M@6,M@4,M@4f --iterations 5000 --every 5000 --save --tag quant
  *   npx tsx bench/explore.ts --variants M@4 --qat 1 --iterations 5000 --every 5000   (tables straight-through)
  *   npx tsx bench/explore.ts --variants M --minutes 2   (each variant trains for 2 minutes on the clock)
+ *   npx tsx bench/explore.ts --variants M --allocate [--keep-modes]   (+ the rd allocation; depths only)
  *
  * With --save the last checkpoint of every variant goes to bench/results/explore-<clip>.json (a RESULTS.md
  * section; headline rows compare each variant with the first one, at the same iterations and seed).
@@ -56,6 +57,7 @@ const { values } = parseArgs({
     importance: { type: 'string' },
     qat: { type: 'string' },
     allocate: { type: 'boolean', default: false },
+    'keep-modes': { type: 'boolean', default: false },
     minutes: { type: 'string' },
   },
 });
@@ -386,7 +388,7 @@ for (const name of values.variants!.split(',')) {
               height,
             },
             // Tables trained on their grid keep their depth, as in the encoder (gridTrainedGroups).
-            quantAware ? { fixedGroups: ['encoding'] } : {},
+            { keepModes: values['keep-modes'], ...(quantAware ? { fixedGroups: ['encoding'] } : {}) },
           );
           const seconds = (performance.now() - started) / 1000;
           const tables = decodedQuality(clip, config, c.params, evalFrames, renderer.factory, packBits, {

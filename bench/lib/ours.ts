@@ -44,6 +44,8 @@ export interface OursEncoding {
   bits: number | 'default';
   /** Iterations the first chunk trained (with a time budget, what the budget gave). */
   iterations: number;
+  /** Iterations of every chunk together. */
+  totalIterations: number;
   /** Iterations this call trained (0 when every chunk came from the store). */
   iterationsRun: number;
   chunks: number;
@@ -104,6 +106,7 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     config,
     bits: o.bits ?? 'default',
     iterations: result.losses[0]?.length ?? o.iterations,
+    totalIterations: result.losses.reduce((n, l) => n + l.length, 0),
     iterationsRun: result.iterationsRun,
     chunks: result.file.chunks.length,
     parameters: result.file.chunks.reduce((n, c) => n + parameterCount(c.config, c.frameCount), 0),

@@ -43,10 +43,12 @@ export function machineInfo(): MachineInfo {
 export function gitState(cwd: string): { commit: string; dirty: boolean } {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-      cwd,
-      encoding: 'utf8',
-    });
+    // The benchmark outputs are not sources: a run after another in the same checkout is still of a clean commit.
+    const status = execFileSync(
+      'git',
+      ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results', ':!bench/RESULTS.md'],
+      { cwd, encoding: 'utf8' },
+    );
     return { commit, dirty: status.trim().length > 0 };
   } catch {
     return { commit: 'unknown', dirty: false };

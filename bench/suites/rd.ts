@@ -103,7 +103,7 @@ export async function runRd(
         bits,
         iterations: enc.iterations,
         encodeSeconds: encodeSeconds.get(finetuned) ?? 0,
-        stepMs: budget.timeBudgetMs === undefined ? null : budget.timeBudgetMs / enc.iterations,
+        stepMs: budget.timeBudgetMs === undefined ? null : budget.timeBudgetMs / enc.totalIterations,
         parameters: enc.parameters,
         chunks: enc.chunks,
         bytes: enc.bytes.length,
@@ -260,7 +260,8 @@ function rdTables(data: RdData): Table[] {
       'encode s: training + packing of the first bit depth; 8 and 6 bits re-pack the same weights, ≤ 4 bits trains ' +
       'again with its tables straight-through quantized at 4 bits in every step (quantization-aware). Every training ' +
       'runs on the clock for the budget, its cosine schedule following the share of the budget spent, so it ends on ' +
-      'time whatever the load; iterations are what the budget gave, ms/step the budget over them.',
+      'time whatever the load; iterations are what the budget gave the first chunk, ms/step the budget over the ' +
+      'iterations of all chunks.',
     columns: [
       'point',
       'iterations',

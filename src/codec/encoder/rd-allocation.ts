@@ -52,6 +52,8 @@ export interface AllocationOptions {
   measureEvery?: boolean;
   /** Groups whose tensors keep their group depth (e.g. tables frozen on their grid during training). */
   fixedGroups?: readonly ParamGroup[];
+  /** Keep every tensor in its group's quant_mode (choose depths only). Default false. */
+  keepModes?: boolean;
 }
 
 /** One way to code a tensor: a mode and depth, with its predicted cost. */
@@ -165,7 +167,8 @@ export function allocateTensorBits(
     const hi = Math.min(12, groupBits + above);
     const depths = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
     // A weight matrix coded per row may also be coded with one range; the reverse would add ranges to tables.
-    const modes: QuantMode[] = groupMode === 'channel' ? ['channel', 'tensor'] : [groupMode];
+    const modes: QuantMode[] =
+      groupMode === 'channel' && !options.keepModes ? ['channel', 'tensor'] : [groupMode];
     for (const mode of modes) {
       const layout = channelLayout(spec.shape, mode);
       const quantized = (b: number) => quantizeTensor({ shape: spec.shape, data: original.data }, b, mode);

@@ -105,6 +105,20 @@ describe('allocateTensorBits', () => {
     expect(predicted.bytes).toBeLessThan(predicted.groupBytes);
     // Some tensors moved, in both directions or at least down.
     expect(Object.keys(allocation.tensorBits).length).toBeGreaterThan(0);
+    const depthsOnly = allocateTensorBits(
+      config,
+      params,
+      FRAMES,
+      groups,
+      { renderer, width: W, height: H },
+      {
+        minElements: 64,
+        keepModes: true,
+      },
+    );
+    expect(depthsOnly.tensorModes).toEqual({});
+    expect(depthsOnly.choices.every((c) => c.options.every((o) => o.mode === c.groupMode))).toBe(true);
+    expect(allocation.choices.some((c) => c.options.some((o) => o.mode !== c.groupMode))).toBe(true);
     const uniform = roundTrip({});
     const allocated = roundTrip(allocation.tensorBits, allocation.tensorModes);
     expect(allocated.size).toBeLessThan(uniform.size);
