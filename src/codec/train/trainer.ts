@@ -297,9 +297,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const clockStart = clock();
     const spentBefore = resume?.checkpoint.trainedMs ?? 0;
     const spentMs = () => spentBefore + clock() - clockStart;
-    /** Share of the run done before iteration `i`: of the time budget, or of the iterations. */
-    const progressAt = (i: number) =>
-      budget === undefined ? i / setup.iterations : Math.min(1, spentMs() / budget);
+    /** Share of the time budget spent (budgeted runs only). */
+    const budgetShare = () => Math.min(1, spentMs() / (budget ?? Number.NaN));
     const outOfTime = () => budget !== undefined && spentMs() >= budget;
     let lastSaved = iteration;
 
@@ -323,7 +322,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const freeze = setup.freezeQuantized;
     const freezeAt = freeze ? freezeIteration(freeze, setup.iterations) : Number.POSITIVE_INFINITY;
     // On a time budget the phases start at a share of the budget; a resumed run past that share is already on it.
-    let frozen = budget !== undefined && freeze !== undefined && progressAt(iteration) >= 1 - freeze.fraction;
+    let frozen = budget !== undefined && freeze !== undefined && budgetShare() >= 1 - freeze.fraction;
     // Uniform pixel batches of 8-bit frames are drawn by the engine when it can (off this thread, so drawing does
     // not compete with the step for the cores): this thread picks the frames, the engine continues the same Rng.
     const engineDraws = drawsOnEngine(engine, errorMap, config, clip);
@@ -346,7 +345,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     let fakeQuantOn = false;
     let next: { iteration: number; drawn: Drawn } | null = null;
     while (iteration < stopAt && !options.signal?.aborted && !outOfTime()) {
-      const progress = progressAt(iteration);
+      const progress = budget === undefined ? 0 : budgetShare();
       const quantAwareNow =
         budget === undefined ? iteration >= quantAwareAt : progress >= 1 - (quantAware?.fraction ?? 0);
       if (quantAware && !fakeQuantOn && quantAwareNow) {
