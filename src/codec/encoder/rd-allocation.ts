@@ -126,9 +126,9 @@ function meanSquaredDifference(a: readonly Float32Array[], b: readonly Float32Ar
 }
 
 /**
- * Chooses per-tensor depths for `params` (a trained chunk model, `frames` latent rows) so that the predicted
- * added distortion does not exceed the group allocation's, with fewer estimated bytes. Latents keep their group
- * depth (one tensor per chunk, coded with a temporal predictor).
+ * Chooses per-tensor depths (and, unless `keepModes`, the modes of weight matrices) for `params` (a trained chunk
+ * model, `frames` latent rows) so that the predicted added distortion does not exceed the group allocation's, with
+ * fewer estimated bytes. Latents keep their group depth (one tensor per chunk, coded with a temporal predictor).
  */
 export function allocateTensorBits(
   config: ModelConfig,
