@@ -171,9 +171,11 @@ export function allocateTensorBits(
       groupMode === 'channel' && !options.keepModes ? ['channel', 'tensor'] : [groupMode];
     for (const mode of modes) {
       const layout = channelLayout(spec.shape, mode);
-      const quantized = (b: number) => quantizeTensor({ shape: spec.shape, data: original.data }, b, mode);
+      const quantized = new Map(
+        depths.map((b) => [b, quantizeTensor({ shape: spec.shape, data: original.data }, b, mode)]),
+      );
       const measure = (b: number) => {
-        const q = quantized(b);
+        const q = quantized.get(b)!;
         const data = dequantizeInto(q.symbols, q.mins, q.scales, layout, new Float32Array(elements));
         trial.set(spec.name, { shape: original.shape, data });
         renders++;
@@ -182,8 +184,7 @@ export function allocateTensorBits(
       const distortion: Record<number, number> = {};
       if (options.measureEvery) for (const b of depths) distortion[b] = measure(b);
       else Object.assign(distortion, distortionCurve(depths, groupBits, measure));
-      for (const b of depths) {
-        const q = quantized(b);
+      for (const [b, q] of quantized) {
         choice.options.push({
           mode,
           bits: b,

@@ -300,6 +300,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     /** Share of the time budget spent (budgeted runs only). */
     const budgetShare = () => Math.min(1, spentMs() / (budget ?? Number.NaN));
     const outOfTime = () => budget !== undefined && spentMs() >= budget;
+    /**
+     * Whether a phase over the last `fraction` of the run (straight-through, freeze) has begun at iteration `i`: from
+     * its iteration `at`, or on a time budget from the share 1 − fraction of the budget spent.
+     */
+    const phaseBegun = (i: number, at: number, fraction: number) =>
+      budget === undefined ? i >= at : budgetShare() >= 1 - fraction;
     let lastSaved = iteration;
 
     const snapshot = async (): Promise<TrainCheckpoint> =>
@@ -321,8 +327,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
     const freeze = setup.freezeQuantized;
     const freezeAt = freeze ? freezeIteration(freeze, setup.iterations) : Number.POSITIVE_INFINITY;
-    // On a time budget the phases start at a share of the budget; a resumed run past that share is already on it.
-    let frozen = budget !== undefined && freeze !== undefined && budgetShare() >= 1 - freeze.fraction;
+    // A resumed run past the freeze has its groups on the grid already.
+    let frozen = freeze !== undefined && phaseBegun(iteration, freezeAt, freeze.fraction);
     // Uniform pixel batches of 8-bit frames are drawn by the engine when it can (off this thread, so drawing does
     // not compete with the step for the cores): this thread picks the frames, the engine continues the same Rng.
     const engineDraws = drawsOnEngine(engine, errorMap, config, clip);
@@ -345,16 +351,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     let fakeQuantOn = false;
     let next: { iteration: number; drawn: Drawn } | null = null;
     while (iteration < stopAt && !options.signal?.aborted && !outOfTime()) {
-      const progress = budget === undefined ? 0 : budgetShare();
-      const quantAwareNow =
-        budget === undefined ? iteration >= quantAwareAt : progress >= 1 - (quantAware?.fraction ?? 0);
-      if (quantAware && !fakeQuantOn && quantAwareNow) {
+      if (quantAware && !fakeQuantOn && phaseBegun(iteration, quantAwareAt, quantAware.fraction)) {
         await engine.setFakeQuant?.(quantAware.groups);
         fakeQuantOn = true;
       }
-      const freezeNow =
-        budget === undefined ? iteration === freezeAt : !frozen && progress >= 1 - (freeze?.fraction ?? 0);
-      if (freeze && freezeNow) {
+      if (freeze && !frozen && phaseBegun(iteration, freezeAt, freeze.fraction)) {
         const params = await engine.getParams();
         snapToQuantized(config, frameCount, params, freeze);
         await engine.setParams(params);
@@ -363,7 +364,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const factor =
         budget === undefined
           ? learningRateFactor(setup.schedule, iteration, setup.iterations)
-          : learningRateFactorAtProgress(setup.schedule, iteration, progress);
+          : learningRateFactorAtProgress(setup.schedule, iteration, budgetShare());
       const drawn = next?.iteration === iteration ? next.drawn : batchAt(iteration);
       const batch = drawn.batch;
       let extras: StepExtras | undefined;
@@ -378,8 +379,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         ? new Float32Array(batch.frameIndex.length * batch.pixelsPerFrame)
         : undefined;
       if (sampleErrors) extras = { ...extras, sampleErrors };
-      const isFrozen = budget === undefined ? iteration >= freezeAt : frozen;
-      const rates = freeze && isFrozen ? frozenRates(setup.rates, freeze) : setup.rates;
+      const rates = freeze && frozen ? frozenRates(setup.rates, freeze) : setup.rates;
       const stepRates = scaleRates(rates, factor);
       if (swap && fakeQuantOn) await swap.enter(engine);
       const stepping = drawn.rngState
