@@ -55,7 +55,10 @@ export async function* decodeVideo(path: string, options: DecodeOptions = {}): A
       return done;
     };
 
-    for await (const packet of input.demuxer.packets(input.stream.index)) {
+    // The synchronous packet reader: the async one runs a read-ahead loop that, once its queue is full while this
+    // generator is suspended (an encoder training between two chunk reads), spins on setImmediate and halves the
+    // training speed.
+    for (const packet of input.demuxer.packetsSync(input.stream.index)) {
       let frames: Frame[];
       try {
         frames = await decoder.decodeAll(packet);
