@@ -41,14 +41,17 @@ export interface SegmentPlan {
 export const DEFAULT_SEGMENT_SECONDS = 2;
 export const DEFAULT_SEGMENTS_PER_CHUNK = 4;
 
-/** Frames of a full chunk (no scene cut) of a `frameCount`-frame source: what model configs are sized for. */
+/**
+ * Frames of the first chunk (no scene cut) of a `frameCount`-frame source: what model configs are sized for. A
+ * source that fits one chunk with a short tail (see planSegments) is one chunk of all its frames.
+ */
 export function typicalChunkFrames(
   frameCount: number,
   fps: number,
   segmentSeconds = DEFAULT_SEGMENT_SECONDS,
   segmentsPerChunk = DEFAULT_SEGMENTS_PER_CHUNK,
 ): number {
-  return Math.min(frameCount, Math.max(1, Math.round(segmentSeconds * fps)) * segmentsPerChunk);
+  return planSegments({ frameCount, fps, segmentSeconds, segmentsPerChunk }).chunks[0].frameCount;
 }
 
 export function planSegments(options: SegmentPlanOptions): SegmentPlan {
@@ -99,6 +102,25 @@ export function planSegments(options: SegmentPlanOptions): SegmentPlan {
       chunk.frameCount += n;
       f += n;
     }
+    mergeShortTail(chunks, segments, segmentsPerChunk);
   }
   return { segments, chunks };
+}
+
+/**
+ * A scene's last chunk of at most half the segments of a full one joins the chunk before it (of the same scene):
+ * a model costs the same bytes however few frames it covers, so a short tail chunk costs as much as a full one
+ * (vtest, 12 s at 10 fps: 8 s + 4 s chunks took 25% more bits than one 12 s chunk for the same PSNR).
+ */
+function mergeShortTail(chunks: PlannedChunk[], segments: PlannedSegment[], segmentsPerChunk: number): void {
+  if (chunks.length < 2) return;
+  const tail = chunks[chunks.length - 1];
+  const before = chunks[chunks.length - 2];
+  if (tail.sceneStart || 2 * tail.segments.length > segmentsPerChunk) return;
+  for (const i of tail.segments) {
+    segments[i].chunk = before.index;
+    before.segments.push(i);
+  }
+  before.frameCount += tail.frameCount;
+  chunks.pop();
 }

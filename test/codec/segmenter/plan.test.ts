@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSegments } from '../../../src/codec/segmenter/plan.js';
+import { planSegments, typicalChunkFrames } from '../../../src/codec/segmenter/plan.js';
 import { detectSceneCuts, lumaHistogram } from '../../../src/codec/segmenter/scene.js';
 
 function coverage(plan: ReturnType<typeof planSegments>, frames: number): void {
@@ -38,6 +38,38 @@ describe('planSegments', () => {
     const chunkStarts = plan.chunks.map((c) => c.firstFrame);
     expect(chunkStarts).toEqual([0, 70, 130]);
     expect(plan.chunks.map((c) => c.sceneStart)).toEqual([false, true, true]);
+  });
+
+  it('joins a short last chunk (at most half the segments) to the one before it', () => {
+    // 12 s at 10 fps: 4 + 2 segments would make a second model for 4 s.
+    const vtest = planSegments({ frameCount: 120, fps: 10 });
+    coverage(vtest, 120);
+    expect(vtest.chunks.map((c) => c.segments.length)).toEqual([6]);
+    expect(vtest.segments.every((s) => s.chunk === 0)).toBe(true);
+    expect(typicalChunkFrames(120, 10)).toBe(120);
+    // 3 of 4 segments left: a chunk of its own.
+    const longer = planSegments({ frameCount: 140, fps: 10 });
+    coverage(longer, 140);
+    expect(longer.chunks.map((c) => c.segments.length)).toEqual([4, 3]);
+    expect(typicalChunkFrames(140, 10)).toBe(80);
+    // 30 s at 30 fps: 4 + 4 + 4 + 3 segments.
+    expect(planSegments({ frameCount: 900, fps: 30 }).chunks.map((c) => c.frameCount)).toEqual([240, 240, 240, 180]);
+  });
+
+  it('never joins chunks across a scene cut', () => {
+    const plan = planSegments({ frameCount: 200, fps: 10, sceneCuts: [100] });
+    coverage(plan, 200);
+    // Scene 1: 5 segments → 4 + 1 → one chunk; scene 2 likewise, starting afresh.
+    expect(plan.chunks.map((c) => [c.firstFrame, c.frameCount, c.sceneStart])).toEqual([
+      [0, 100, false],
+      [100, 100, true],
+    ]);
+    const short = planSegments({ frameCount: 120, fps: 10, sceneCuts: [80] });
+    coverage(short, 120);
+    expect(short.chunks.map((c) => [c.firstFrame, c.frameCount, c.sceneStart])).toEqual([
+      [0, 80, false],
+      [80, 40, true],
+    ]);
   });
 
   it('handles videos shorter than one segment', () => {
