@@ -253,15 +253,23 @@ function rdHeadline(data: RdData): Headline[] {
 
 function rdTables(data: RdData): Table[] {
   const tables: Table[] = [];
+  const depths = [...new Set(data.ours.map((p) => p.bits))];
+  const repacked = depths.filter((b) => b > QUANT_AWARE_MAX_BITS);
+  const quantAware = depths.filter((b) => b <= QUANT_AWARE_MAX_BITS);
+  const list = (bits: number[]) => bits.join(', ');
   tables.push({
     title:
-      'Our codec: per profile one training (fixed wall time) re-packed at 8 and 6 bits, one for ≤ 4 bits',
+      `Our codec: per profile one training (fixed wall time) re-packed at ${list(repacked)} bits` +
+      (quantAware.length ? `, one for each of ${list(quantAware)} bits` : ''),
     note:
-      'encode s: training + packing of the first bit depth; 8 and 6 bits re-pack the same weights, ≤ 4 bits trains ' +
-      'again with its tables straight-through quantized at 4 bits in every step (quantization-aware). Every training ' +
-      'runs on the clock for the budget, its cosine schedule following the share of the budget spent, so it ends on ' +
-      'time whatever the load; iterations are what the budget gave the first chunk, ms/step the budget over the ' +
-      'iterations of all chunks.',
+      `encode s: training + packing of the first bit depth; ${list(repacked)} bits re-pack the same weights` +
+      (quantAware.length
+        ? `, ${list(quantAware)} bits train again with the tables straight-through quantized at that depth in every ` +
+          'step (quantization-aware)'
+        : '') +
+      '. Every training runs on the clock for the budget, its cosine schedule following the share of the budget ' +
+      'spent, so it ends on time whatever the load; iterations are what the budget gave the first chunk, ms/step ' +
+      'the budget over the iterations of all chunks.',
     columns: [
       'point',
       'iterations',
