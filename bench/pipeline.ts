@@ -4,8 +4,9 @@
  * medium doing the same file → MP4 at 640×360 and its decode, in the same run. Quality on every 8th frame.
  *
  *   npx tsx bench/pipeline.ts [--seconds 30] [--iterations 1500] [--warm-iterations 750] [--profile M]
+ *                             [--keep FILE]   (keep our .lirn, e.g. for bench/chunk-residual.ts)
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'warm-iterations': { type: 'string', default: '750' },
     profile: { type: 'string', default: 'M' },
     out: { type: 'string', default: join(import.meta.dirname, 'results') },
+    keep: { type: 'string' },
   },
 });
 const log = (l: string) => process.stderr.write(`${l}\n`);
@@ -64,11 +66,14 @@ try {
       warmIterations: Number(values['warm-iterations']),
       engine,
       seed: 1,
+      // The rd allocation's probes through the native renderer, as `lirn encode` does (probeRenderer).
+      renderer: renderer.label === 'native' ? renderer.factory : undefined,
       onEvent: (e) => {
         if (e.phase === 'chunk-done') log(`ours: chunk ${e.chunk + 1}/${e.chunks} done`);
       },
     }),
   );
+  if (values.keep) await copyFile(lirnPath, values.keep);
   const [, oursDecode] = await seconds(() =>
     decodeLirnToFile({ input: lirnPath, output: join(dir, 'ours.mp4'), renderer: renderer.factory }),
   );
