@@ -10,7 +10,7 @@ import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
+import { chooseRenderer, chooseTrainEngine, probeRenderer } from '../src/cli/engines.js';
 import { StreamDecoder } from '../src/codec/decoder/stream-decoder.js';
 import { PsnrMeter } from '../src/codec/metrics/index.js';
 import { type ProfileName, profileConfig } from '../src/codec/model/config.js';
@@ -66,8 +66,8 @@ try {
       warmIterations: Number(values['warm-iterations']),
       engine,
       seed: 1,
-      // The rd allocation's probes through the native renderer, as `lirn encode` does (probeRenderer).
-      renderer: renderer.label === 'native' ? renderer.factory : undefined,
+      // The rd allocation's probes through the renderer `lirn encode` uses for them.
+      renderer: probeRenderer(),
       onEvent: (e) => {
         if (e.phase === 'chunk-done') log(`ours: chunk ${e.chunk + 1}/${e.chunks} done`);
       },

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readFrames } from '../../src/media/decode.js';
-import { encodeVideo } from '../../src/media/encode.js';
 import { openMediaSource } from '../../src/media/source.js';
-import { syntheticClip } from '../../src/media/synthetic.js';
+import { writeSyntheticMp4 } from '../../src/media/synthetic-mp4.js';
 import { meanPsnr, withTempDir } from './helpers.js';
 
 const W = 32;
@@ -15,13 +14,11 @@ const N = 240;
 describe('openMediaSource', () => {
   it('reads frame ranges in order and backwards, matching a straight decode', async () => {
     await withTempDir(async (dir) => {
-      const clip = syntheticClip({ width: W, height: H, frames: 30 });
-      const { path } = await encodeVideo(clip, {
+      const { path } = await writeSyntheticMp4({
         path: join(dir, 'a.mp4'),
         width: W,
         height: H,
-        fps: 24,
-        codec: 'h264',
+        frames: 30,
         crf: 0,
         pixelFormat: 'yuv444p',
         preset: 'ultrafast',
@@ -47,15 +44,12 @@ describe('openMediaSource', () => {
 
   it('uses no CPU while the encoder trains between two chunk reads', async () => {
     await withTempDir(async (dir) => {
-      const clip = syntheticClip({ width: W, height: H, frames: N });
-      const { path } = await encodeVideo(clip, {
+      const { path } = await writeSyntheticMp4({
         path: join(dir, 'long.mp4'),
         width: W,
         height: H,
-        fps: 24,
-        codec: 'h264',
+        frames: N,
         crf: 30,
-        pixelFormat: 'yuv420p',
         preset: 'ultrafast',
       });
       const source = await openMediaSource(path);
