@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chooseTrainEngine } from '../../../src/cli/engines.js';
-import { StreamDecoder } from '../../../src/codec/decoder/stream-decoder.js';
+import {
+  type RendererFactory,
+  referenceRendererFactory,
+  StreamDecoder,
+} from '../../../src/codec/decoder/stream-decoder.js';
 import { uniformBitAllocation } from '../../../src/codec/encoder/bit-allocation.js';
 import { PsnrMeter } from '../../../src/codec/metrics/index.js';
 import { initParams } from '../../../src/codec/model/init.js';
@@ -11,6 +15,7 @@ import {
   type EncodeOptions,
   encodeChunked,
   memoryStore,
+  PROBE_SCALE,
   warmStartParams,
 } from '../../../src/codec/segmenter/encode.js';
 import { writeLirnFile } from '../../../src/container/index.js';
@@ -60,6 +65,24 @@ describe('warmStartParams', () => {
 });
 
 describe('encodeChunked', () => {
+  it("probes the rd allocation through a given renderer at PROBE_SCALE of the source's size", async () => {
+    const sizes = new Set<string>();
+    const renderer: RendererFactory = (model) => {
+      const inner = referenceRendererFactory(model);
+      return {
+        renderFrame: (t, w, h) => {
+          sizes.add(`${w}x${h}`);
+          return inner.renderFrame(t, w, h);
+        },
+      };
+    };
+    const withProbe = await encodeChunked(await options({ iterations: 40, renderer }));
+    const expected = `${Math.round(source.width * PROBE_SCALE)}x${Math.round(source.height * PROBE_SCALE)}`;
+    expect([...sizes]).toEqual([expected]);
+    expect(PROBE_SCALE).toBeLessThan(1);
+    expect(withProbe.file.chunks).toHaveLength(3);
+  });
+
   it('encodes a 3-chunk clip that decodes close to the source', async () => {
     const result = await encodeChunked(await options());
     expect(result.plan.chunks).toHaveLength(3);
