@@ -242,14 +242,14 @@ export const REFERENCE_PROBE_PIXELS = 2 ** 14;
 
 /**
  * A given renderer probes at this fraction of the source size per axis. Measured with profile M after 5000
- * iterations (scratch script over allocateTensorBits, every frame scored): half size gave the very allocation of
+ * iterations (bench/allocation-probe.ts, every frame scored): half size gave the very allocation of
  * full size — bunny 640×360 27.635 dB at 0.05218 bpp, vtest 640×480 31.289 dB at 0.04234 bpp, both times — in
  * 4.0 s instead of 15.0 s and 5.2 s instead of 20.2 s per chunk; half the probe frames at full size moved vtest's
  * allocation (+2% bytes).
  */
 export const PROBE_SCALE = 0.5;
 
-export function allocationProbe(options: Pick<EncodeOptions, 'source' | 'renderer'>): AllocationProbe {
+function allocationProbe(options: EncodeOptions): AllocationProbe {
   const { width, height } = options.source;
   if (options.renderer) {
     return {
