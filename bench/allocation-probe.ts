@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { chooseRenderer } from '../src/cli/engines.js';
 import { DEFAULT_BIT_ALLOCATION } from '../src/codec/encoder/bit-allocation.js';
-import { allocateTensorBits } from '../src/codec/encoder/rd-allocation.js';
+import { allocateTensorBits, probeTimes } from '../src/codec/encoder/rd-allocation.js';
 import { loadCheckpoint } from '../src/codec/train/checkpoint.js';
 import { type ClipName, loadClip } from './lib/clips.js';
 import { decodedQuality } from './lib/decoded-quality.js';
@@ -27,8 +27,6 @@ const { config, params, iteration } = await loadCheckpoint(values.ckpt);
 const frames = clip.frames.length;
 const everyFrame = Array.from({ length: frames }, (_, i) => i);
 const renderer = chooseRenderer('auto');
-const spread = (count: number) =>
-  Array.from({ length: count }, (_, i) => Math.floor(((i + 0.5) * frames) / count));
 process.stdout.write(`${clip.name}, ${iteration} iterations, ${renderer.label}\n`);
 for (const probe of values.probes!.split(',')) {
   const m = /^(\d+)x([\d.]+)$/.exec(probe);
@@ -37,7 +35,7 @@ for (const probe of values.probes!.split(',')) {
   const started = performance.now();
   const a = allocateTensorBits(config, params, frames, DEFAULT_BIT_ALLOCATION, {
     renderer: renderer.factory,
-    times: spread(count),
+    times: probeTimes(frames, count),
     width: Math.max(1, Math.round(clip.width * scale)),
     height: Math.max(1, Math.round(clip.height * scale)),
   });

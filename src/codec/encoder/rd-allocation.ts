@@ -98,8 +98,9 @@ function codedBytes(symbols: Uint32Array, bits: number, ranges: number): number 
   return entropyBits / 8 + 8 * ranges;
 }
 
-function defaultTimes(frames: number): number[] {
-  const count = Math.min(8, frames);
+/** Up to `most` probe frame times spread evenly over a chunk of `frames` frames (the default: 8). */
+export function probeTimes(frames: number, most = 8): number[] {
+  const count = Math.min(most, frames);
   return Array.from({ length: count }, (_, i) => Math.floor(((i + 0.5) * frames) / count));
 }
 
@@ -141,7 +142,7 @@ export function allocateTensorBits(
   const minElements = options.minElements ?? 256;
   const below = options.below ?? 3;
   const above = options.above ?? 2;
-  const times = probe.times ?? defaultTimes(frames);
+  const times = probe.times ?? probeTimes(frames);
   const reference = renderAll(probe.renderer, config, params, probe, times);
   let renders = 1;
   const choices: TensorChoice[] = [];

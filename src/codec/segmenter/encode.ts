@@ -251,18 +251,13 @@ export const PROBE_SCALE = 0.5;
 
 function allocationProbe(options: EncodeOptions): AllocationProbe {
   const { width, height } = options.source;
-  if (options.renderer) {
-    return {
-      renderer: options.renderer,
-      width: Math.max(1, Math.round(width * PROBE_SCALE)),
-      height: Math.max(1, Math.round(height * PROBE_SCALE)),
-    };
-  }
-  const s = Math.min(1, Math.sqrt(REFERENCE_PROBE_PIXELS / (width * height)));
+  const scale = options.renderer
+    ? PROBE_SCALE
+    : Math.min(1, Math.sqrt(REFERENCE_PROBE_PIXELS / (width * height)));
   return {
-    renderer: referenceRendererFactory,
-    width: Math.max(1, Math.round(width * s)),
-    height: Math.max(1, Math.round(height * s)),
+    renderer: options.renderer ?? referenceRendererFactory,
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
   };
 }
 
