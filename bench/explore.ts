@@ -21,6 +21,7 @@ import { allocateTensorBits } from '../src/codec/encoder/rd-allocation.js';
 import type { GroupRates } from '../src/codec/engine/types.js';
 import {
   hashGrid,
+  levelYResolution,
   type ModelConfig,
   profileConfig,
   profileTimeResolutions,
@@ -128,8 +129,10 @@ function extraTemporal(
     if (enc.otype !== 'HashGrid') throw new Error('hash grid expected');
     const finest = enc.level_resolutions[enc.n_levels - 1];
     const times = enc.level_time_resolutions ?? new Array<number>(enc.n_levels).fill(0);
+    const finestY = enc.level_y_resolutions?.[enc.n_levels - 1];
     for (const e of extra) {
       enc.level_resolutions.push(Math.max(1, Math.round(finest * e.fraction)));
+      if (finestY !== undefined) enc.level_y_resolutions?.push(Math.max(1, Math.round(finestY * e.fraction)));
       times.push(Math.max(1, Math.round(f / e.framesPerCell)));
     }
     enc.n_levels = enc.level_resolutions.length;
@@ -150,10 +153,25 @@ function staticGrid(profile: 'S' | 'M' | 'L', log2?: number): Variant {
   };
 }
 
+/** The profile with square grids over the unit square (the paper's), each level at its longer-axis resolution. */
+function squareGrid(profile: 'S' | 'M' | 'L'): Variant {
+  return (w, h, f) => {
+    const c = profileConfig(profile, w, h, f);
+    if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid expected');
+    const enc = c.encoding;
+    enc.level_resolutions = enc.level_resolutions.map((n, l) => Math.max(n, levelYResolution(enc, l)));
+    delete enc.level_y_resolutions;
+    return c;
+  };
+}
+
 const variants: Record<string, Variant> = {
   S: (w, h, f) => profileConfig('S', w, h, f),
   M: (w, h, f) => profileConfig('M', w, h, f),
   L: (w, h, f) => profileConfig('L', w, h, f),
+  'S-square': squareGrid('S'),
+  'M-square': squareGrid('M'),
+  'L-square': squareGrid('L'),
   'M-previous': (w, h) => previousHyper(staticGrid('M')(w, h, 1)),
   'M-previous-T': (w, h, f) => previousHyper({ ...profileConfig('M', w, h, f), warp: null }),
   'S-static': staticGrid('S'),

@@ -15,11 +15,12 @@ struct GemmEpilogue {
 };
 
 // One hash-grid level as the encoding kernels see it.
-// A level with time_resolution T > 0 is spatio-temporal: N×N×T cells over (x, y, τ), 8 corners per point.
+// A level with time_resolution T > 0 is spatio-temporal: N×M×T cells over (x, y, τ), 8 corners per point.
 struct GridLevelView {
-  int resolution;       // N: the level has N×N cells, (N+1)² vertices (per time slice)
+  int resolution;       // N: the level has N cells across
+  int y_resolution;     // M: and M cells down, (N+1)·(M+1) vertices (per time slice)
   int time_resolution;  // T: 0 for a static 2-D level
-  bool dense;           // vertex row = vx + vy·(N+1) + vt·(N+1)²; else the spatial hash
+  bool dense;           // vertex row = vx + vy·(N+1) + vt·(N+1)·(M+1); else the spatial hash
   const float* table;   // rows × F
   float* grad;          // rows × F (backward only)
 };

@@ -54,16 +54,17 @@ static void grid_encode_f2(int n, const double* xy, double tau, int levels, unsi
     float* wl = w + static_cast<std::ptrdiff_t>(l) * n * 8;
     const double* table = reinterpret_cast<const double*>(g.table);  // one (f0, f1) pair per 8 bytes
     const __m512d N = _mm512_set1_pd(q.N), hi = _mm512_set1_pd(q.hi);
+    const __m512d M = _mm512_set1_pd(q.M), hiY = _mm512_set1_pd(q.hiY);
     const __m256i stride = _mm256_set1_epi32(static_cast<int>(q.stride));
     const __m256i mask = _mm256_set1_epi32(static_cast<int>(q.mask));
     int p = 0;
     for (; p + 8 <= n; p += 8) {
       const __m512d a = _mm512_loadu_pd(xy + 2 * p), b = _mm512_loadu_pd(xy + 2 * p + 8);
       const __m512d px = _mm512_mul_pd(_mm512_permutex2var_pd(a, even, b), N);
-      const __m512d py = _mm512_mul_pd(_mm512_permutex2var_pd(a, odd, b), N);
+      const __m512d py = _mm512_mul_pd(_mm512_permutex2var_pd(a, odd, b), M);
       // max(NaN, 0) returns 0 (second operand), like the scalar clamp.
       const __m512d fcx = _mm512_min_pd(_mm512_max_pd(_mm512_roundscale_pd(px, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), zero), hi);
-      const __m512d fcy = _mm512_min_pd(_mm512_max_pd(_mm512_roundscale_pd(py, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), zero), hi);
+      const __m512d fcy = _mm512_min_pd(_mm512_max_pd(_mm512_roundscale_pd(py, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), zero), hiY);
       const __m512d fx = _mm512_sub_pd(px, fcx), fy = _mm512_sub_pd(py, fcy);
       const __m512d gx = _mm512_sub_pd(one, fx), gy = _mm512_sub_pd(one, fy);
       const __m256i cx = _mm512_cvttpd_epi32(fcx), cy = _mm512_cvttpd_epi32(fcy);

@@ -63,7 +63,7 @@ int Model::max_width() const {
 Model parse_model(const double* desc, std::size_t length) {
   Reader r(desc, length);
   Model m;
-  if (r.small("version", 0, 1000) != 3) throw DescriptorError("model descriptor: unsupported version");
+  if (r.small("version", 0, 1000) != 4) throw DescriptorError("model descriptor: unsupported version");
   m.encoding = static_cast<Encoding>(r.small("encoding type", 0, 1));
   m.enc_dim = r.small("encoding dim", 1, kMaxWidth);
   m.latent_dim = r.small("latent dim", 1, kMaxWidth);
@@ -90,13 +90,14 @@ Model parse_model(const double* desc, std::size_t length) {
     for (int l = 0; l < m.levels; ++l) {
       GridLevel g;
       g.resolution = r.small("level resolution", 1, 1 << 24);
+      g.y_resolution = r.small("level y resolution", 1, 1 << 24);
       g.time_resolution = r.small("level time resolution", 0, 1 << 24);
       g.rows = r.next("level rows", 1, kMaxTotal);
       g.offset = r.next("level offset", 0, kMaxTotal);
-      const std::int64_t n = std::int64_t{g.resolution} + 1;
-      // n² < 2^50 and T + 1 ≤ 2^24 + 1: the product is only formed when n² fits the table (no int64 overflow).
-      g.dense = n * n <= table && n * n * (std::int64_t{g.time_resolution} + 1) <= table;
-      const std::int64_t vertices = g.dense ? n * n * (std::int64_t{g.time_resolution} + 1) : table;
+      const std::int64_t area = (std::int64_t{g.resolution} + 1) * (std::int64_t{g.y_resolution} + 1);
+      // area < 2^50 and T + 1 ≤ 2^24 + 1: the product is only formed when area fits the table (no int64 overflow).
+      g.dense = area <= table && area * (std::int64_t{g.time_resolution} + 1) <= table;
+      const std::int64_t vertices = g.dense ? area * (std::int64_t{g.time_resolution} + 1) : table;
       if (g.rows != vertices) throw DescriptorError("model descriptor: level rows do not match its resolution");
       check_range("grid level", g.offset, g.rows * m.features, m.total);
       m.grid.push_back(g);

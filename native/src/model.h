@@ -14,7 +14,8 @@ enum class Encoding { HashGrid = 0, Fourier = 1 };
 enum class WarpKind { None = 0, Translation = 1, Affine = 2 };
 
 struct GridLevel {
-  int resolution;
+  int resolution;        // N: cells across
+  int y_resolution;      // M: cells down
   int time_resolution;  // 0: static 2-D level
   std::int64_t rows;
   bool dense;

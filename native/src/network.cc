@@ -238,7 +238,7 @@ void Network::encode(const double* xy, double tau, int n, Scratch& s) const {
   }
   GridLevelView views[64];
   for (int l = 0; l < model_.levels; ++l)
-    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].time_resolution, model_.grid[l].dense,
+    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].y_resolution, model_.grid[l].time_resolution, model_.grid[l].dense,
                              params_.data() + model_.grid[l].offset, nullptr};
   k_->grid_encode(n, xy, tau, model_.levels, model_.features, static_cast<unsigned>(model_.log2_table), views, enc, E,
                   s.idx.data(), s.w.data());
@@ -247,7 +247,7 @@ void Network::encode(const double* xy, double tau, int n, Scratch& s) const {
 void Network::encode_backward(int n, const Scratch& s, const float* denc, float* grad) const {
   GridLevelView views[64];
   for (int l = 0; l < model_.levels; ++l)
-    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].time_resolution, model_.grid[l].dense, nullptr,
+    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].y_resolution, model_.grid[l].time_resolution, model_.grid[l].dense, nullptr,
                              grad + model_.grid[l].offset};
   k_->grid_backward(n, model_.levels, model_.features, views, s.idx.data(), s.w.data(), denc, model_.enc_dim);
 }
@@ -343,7 +343,7 @@ void Network::warp_backward(int n, Scratch& s, const float* denc, double* acc) c
       const GridLevel& g = model_.grid[l];
       const float* table = params_.data() + g.offset;
       const int slices = g.time_resolution > 0 ? 2 : 1;
-      const float N = static_cast<float>(g.resolution);
+      const float N = static_cast<float>(g.resolution), M = static_cast<float>(g.y_resolution);
       const std::int32_t* il = s.idx.data() + std::int64_t{l} * n * 8;
       const float* wl = s.w.data() + std::int64_t{l} * n * 8;
       for (int p = 0; p < n; ++p) {
@@ -371,7 +371,7 @@ void Network::warp_backward(int n, Scratch& s, const float* denc, double* acc) c
           gy += wt[sl] * sy;
         }
         dxy[2 * p] += N * gx;
-        dxy[2 * p + 1] += N * gy;
+        dxy[2 * p + 1] += M * gy;
       }
     }
   } else {

@@ -9,7 +9,7 @@ import type { FrameRequest } from '../../src/codec/conformance/index.js';
 import { type BitAllocation, EIGHT_BIT_ALLOCATION } from '../../src/codec/encoder/bit-allocation.js';
 import { type PackOptions, packChunk } from '../../src/codec/encoder/pack.js';
 import { nativeEngineFactory } from '../../src/codec/engine/native/index.js';
-import { hashGrid, type ModelConfig } from '../../src/codec/model/config.js';
+import { applyAspect, hashGrid, type ModelConfig } from '../../src/codec/model/config.js';
 import { initParams } from '../../src/codec/model/init.js';
 import type { ParamSet } from '../../src/codec/model/params.js';
 import { encodeChunked } from '../../src/codec/segmenter/encode.js';
@@ -254,6 +254,45 @@ export const VECTORS: VectorRecipe[] = [
         iterations: 300,
         bits: EIGHT_BIT_ALLOCATION,
         seed: 5,
+      });
+    },
+  },
+  {
+    name: 'hashgrid-aspect',
+    description:
+      'Trained HashGrid model whose cells are square on its 48x20 frame (level_y_resolutions: 4x2, 7x3, 13x5, ' +
+      '25x10, 48x20 cells; spatio-temporal levels 0, 1 and 3), 8 frames in 2 chunks; dense time slices of ' +
+      '(N+1)(M+1) rows, and the 2x and fractional-time checks read the grid between its rows. 8/10-bit allocation.',
+    covers: [
+      'HashGrid non-square levels (level_y_resolutions)',
+      'HashGrid non-square spatio-temporal dense levels',
+      'HashGrid non-square hashed levels',
+      'trained weights',
+      '2 chunks',
+    ],
+    trained: true,
+    build: () => {
+      const encoding = hashGrid(5, 2, 8, 4, 48);
+      applyAspect(encoding, 48, 20);
+      encoding.level_time_resolutions = [2, 3, 0, 1, 0];
+      return trainedFile({
+        config: {
+          version: 1,
+          encoding,
+          base: mlp(32, 2),
+          modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
+          latent: { dim: 16, init_std: 0.05 },
+          patch: null,
+        },
+        width: 48,
+        height: 20,
+        frames: 8,
+        fps: 4,
+        segmentSeconds: 1,
+        segmentsPerChunk: 1,
+        iterations: 300,
+        bits: EIGHT_BIT_ALLOCATION,
+        seed: 6,
       });
     },
   },

@@ -142,8 +142,8 @@ describe('WGSL generation', () => {
       'modulate_0',
     ]);
     expect(hash.shader.pixelEntries.map((e) => e.entry)).toEqual(['pixels']);
-    expect(hash.shader.code).toContain('level 2: resolution 16, hashed');
-    expect(hash.shader.code).toContain('level 1: resolution 8, dense');
+    expect(hash.shader.code).toContain('level 2: resolution 16×16, hashed');
+    expect(hash.shader.code).toContain('level 1: resolution 8×8, dense');
     expect(hash.shader.code).toContain('2654435761u');
     expect(fourier.shader.frameEntries.map((e) => e.entry)).toEqual([
       'latent',
@@ -173,21 +173,24 @@ describe('WGSL generation', () => {
     const code = modelShader(config, layout).code;
     const enc = config.encoding;
     if (enc.otype !== 'HashGrid') throw new Error('hash grid expected');
-    // Tables sized by the spec's row count (dense spatio-temporal level 0: 4²·3 rows).
+    // Tables sized by the spec's row count (dense spatio-temporal level 0, 3×2 cells: 4·3·3 rows).
     enc.level_resolutions.forEach((_, l) => {
       expect(layout.params.sizes.get(`encoding.level${l}`)).toBe(hashLevelRows(enc, l) * 2);
     });
-    expect(layout.params.sizes.get('encoding.level0')).toBe(48 * 2);
+    expect(layout.params.sizes.get('encoding.level0')).toBe(36 * 2);
     const level = (l: number) =>
       code.slice(code.indexOf(`// level ${l}:`), code.indexOf(`// level ${l + 1}:`));
-    expect(level(0)).toMatch(/^\/\/ level 0: resolution 3, 2 time slices, dense, spatio-temporal/);
+    expect(level(0)).toMatch(/^\/\/ level 0: resolution 3×2, 2 time slices, dense, spatio-temporal/);
     expect(level(0)).toContain('let pt = frame.tau * 2.0;');
     expect(level(0)).toContain('clamp(floor(pt), 0.0, 1.0)');
-    // Dense: slice ct + 1 starts (N + 1)² rows after slice ct.
-    expect(level(0)).toContain('let s1 = (ct + 1u) * 16u;');
-    expect(level(1)).toMatch(/^\/\/ level 1: resolution 5, dense\n/);
+    // Non-square: py = y·M and cy clamps to M − 1.
+    expect(level(0)).toContain('let py = y * 2.0;');
+    expect(level(0)).toContain('let cyf = clamp(floor(py), 0.0, 1.0);');
+    // Dense: slice ct + 1 starts (N + 1)·(M + 1) rows after slice ct.
+    expect(level(0)).toContain('let s1 = (ct + 1u) * 12u;');
+    expect(level(1)).toMatch(/^\/\/ level 1: resolution 5×5, dense\n/);
     expect(level(1)).not.toContain('frame.tau');
-    expect(level(2)).toMatch(/^\/\/ level 2: resolution 9, 3 time slices, hashed, spatio-temporal/);
+    expect(level(2)).toMatch(/^\/\/ level 2: resolution 9×6, 3 time slices, hashed, spatio-temporal/);
     expect(level(2)).toContain('let ht1 = (ct + 1u) * 805459861u;');
     expect(level(2)).toContain('let i11_1 = (hy1 ^ ht1 ^ (cx + 1u)) & 63u;');
     expect(level(3)).toContain('let pt = frame.tau * 5.0;');

@@ -15,6 +15,7 @@
 import {
   type HashGridEncodingConfig,
   levelTimeResolution,
+  levelYResolution,
   type ModelConfig,
 } from '../../../src/codec/model/config.js';
 import { HASH_PRIME_T, HASH_PRIME_Y, isDenseLevel } from '../../../src/codec/model/encoding.js';
@@ -173,14 +174,15 @@ function hashGridCode(enc: HashGridEncodingConfig, tableOffsets: number[]): stri
   let code = '';
   for (let l = 0; l < enc.n_levels; l++) {
     const res = enc.level_resolutions[l];
+    const resY = levelYResolution(enc, l);
     const dense = isDenseLevel(enc, l);
     const T = tableOffsets[l];
     const NT = levelTimeResolution(enc, l);
     const head = `
     let px = x * ${f(res)};
-    let py = y * ${f(res)};
+    let py = y * ${f(resY)};
     let cxf = clamp(floor(px), 0.0, ${f(res - 1)});
-    let cyf = clamp(floor(py), 0.0, ${f(res - 1)});
+    let cyf = clamp(floor(py), 0.0, ${f(resY - 1)});
     let fx = px - cxf;
     let fy = py - cyf;
     let cx = u32(cxf);
@@ -201,7 +203,7 @@ function hashGridCode(enc: HashGridEncodingConfig, tableOffsets: number[]): stri
     let i01 = (hy1 ^ cx) & ${u(mask)};
     let i11 = (hy1 ^ (cx + 1u)) & ${u(mask)};`;
       code += `
-  { // level ${l}: resolution ${res}, ${dense ? 'dense' : 'hashed'}${head}${corners}
+  { // level ${l}: resolution ${res}×${resY}, ${dense ? 'dense' : 'hashed'}${head}${corners}
     let w00 = (1.0 - fx) * (1.0 - fy);
     let w10 = fx * (1.0 - fy);
     let w01 = (1.0 - fx) * fy;
@@ -216,7 +218,7 @@ function hashGridCode(enc: HashGridEncodingConfig, tableOffsets: number[]): stri
     // Spatio-temporal level: the 4 spatial corners on time slices ct (weight × (1 − ft)) and ct + 1 (× ft).
     const slice = dense
       ? (s: string) => `
-    let s${s} = ${s === '0' ? 'ct' : '(ct + 1u)'} * ${u((res + 1) * (res + 1))};
+    let s${s} = ${s === '0' ? 'ct' : '(ct + 1u)'} * ${u((res + 1) * (resY + 1))};
     let i00_${s} = cx + cy * ${u(res + 1)} + s${s};
     let i10_${s} = i00_${s} + 1u;
     let i01_${s} = i00_${s} + ${u(res + 1)};
@@ -234,7 +236,7 @@ function hashGridCode(enc: HashGridEncodingConfig, tableOffsets: number[]): stri
     let hy1 = (cy + 1u) * ${u(HASH_PRIME_Y)};`;
     const row = (i: string) => `params[${u(T)} + ${i} * ${u(F)} + k]`;
     code += `
-  { // level ${l}: resolution ${res}, ${NT} time slices, ${dense ? 'dense' : 'hashed'}, spatio-temporal${head}
+  { // level ${l}: resolution ${res}×${resY}, ${NT} time slices, ${dense ? 'dense' : 'hashed'}, spatio-temporal${head}
     let pt = frame.tau * ${f(NT)};
     let ctf = clamp(floor(pt), 0.0, ${f(NT - 1)});
     let ft = pt - ctf;

@@ -23,8 +23,14 @@ export interface HashGridEncodingConfig {
    */
   level_resolutions: number[];
   /**
+   * Vertical resolution of each level (spec §4.3.3): the level has `level_resolutions[l]` cells across and
+   * `level_y_resolutions[l]` down, so its cells can be square in pixels on a frame that is not. Absent means
+   * `level_resolutions` (square grids over the unit square, the paper's encoding).
+   */
+  level_y_resolutions?: number[];
+  /**
    * Temporal resolution T of each level (spec §4.3.3): 0 keeps the level a static 2-D grid over (x, y); T > 0
-   * makes it an (N × N × T)-cell grid over (x, y, τ) with τ = (t + 0.5) / frames, blended from 8 corners.
+   * makes it an (N × M × T)-cell grid over (x, y, τ) with τ = (t + 0.5) / frames, blended from 8 corners.
    * Absent means every level is static (the paper's encoding).
    */
   level_time_resolutions?: number[];
@@ -177,6 +183,7 @@ export function profileConfig(
   }[profile];
   if (!spec) throw new Error(`unknown profile '${profile}' (expected one of ${PROFILE_NAMES.join(', ')})`);
   const encoding = hashGrid(spec.levels, 2, spec.log2, 16, finest);
+  applyAspect(encoding, frameWidth, frameHeight);
   const times = profileTimeResolutions(spec.levels, chunkFrames);
   if (times.some((t) => t > 0)) encoding.level_time_resolutions = times;
   return {
@@ -206,10 +213,32 @@ export function levelTimeResolution(enc: HashGridEncodingConfig, level: number):
   return enc.level_time_resolutions?.[level] ?? 0;
 }
 
-/** Vertices of a hash-grid level: (N+1)² per time slice, T+1 slices. */
+/** Vertical resolution M of a hash-grid level (its horizontal resolution N when the key is absent). */
+export function levelYResolution(enc: HashGridEncodingConfig, level: number): number {
+  return enc.level_y_resolutions?.[level] ?? enc.level_resolutions[level];
+}
+
+/** Vertices of a hash-grid level: (N+1)·(M+1) per time slice, T+1 slices. */
 export function hashLevelVertices(enc: HashGridEncodingConfig, level: number): number {
   const n = enc.level_resolutions[level] + 1;
-  return n * n * (levelTimeResolution(enc, level) + 1);
+  const m = levelYResolution(enc, level) + 1;
+  return n * m * (levelTimeResolution(enc, level) + 1);
+}
+
+/**
+ * Makes every level's cells square in pixels on a `width` × `height` frame: the longer axis keeps the level's
+ * resolution, the shorter one gets it scaled by the aspect ratio (at least 1 cell). Square frames are left as is.
+ */
+export function applyAspect(enc: HashGridEncodingConfig, width: number, height: number): void {
+  if (width === height) return;
+  const scaled = enc.level_resolutions.map((n) =>
+    Math.max(1, Math.round((n * Math.min(width, height)) / Math.max(width, height))),
+  );
+  if (width > height) enc.level_y_resolutions = scaled;
+  else {
+    enc.level_y_resolutions = enc.level_resolutions;
+    enc.level_resolutions = scaled;
+  }
 }
 
 /** Rows of each hash-grid level's table: dense levels use one row per vertex, hashed ones 2^log2_hashmap_size. */

@@ -8,6 +8,7 @@ import {
   type HashGridEncodingConfig,
   hashLevelVertices,
   levelTimeResolution,
+  levelYResolution,
 } from './config.js';
 import type { PreparedModel } from './model.js';
 
@@ -21,7 +22,7 @@ export function isDenseLevel(enc: HashGridEncodingConfig, level: number): boolea
 }
 
 /**
- * Table row of grid vertex (vx, vy, vt) at a level (dense: vx + vy·(N+1) + vt·(N+1)²; hashed:
+ * Table row of grid vertex (vx, vy, vt) at a level (dense: vx + vy·(N+1) + vt·(N+1)·(M+1); hashed:
  * (vx ⊕ vy·π_y ⊕ vt·π_t) mod 2^log2_hashmap_size in uint32 arithmetic). vt is 0 on static levels.
  */
 export function hashGridIndex(
@@ -32,7 +33,8 @@ export function hashGridIndex(
   vt = 0,
 ): number {
   const n = enc.level_resolutions[level] + 1;
-  if (isDenseLevel(enc, level)) return vx + vy * n + vt * n * n;
+  const m = levelYResolution(enc, level) + 1;
+  if (isDenseLevel(enc, level)) return vx + vy * n + vt * n * m;
   return (
     ((Math.imul(vy, HASH_PRIME_Y) ^ Math.imul(vt, HASH_PRIME_T) ^ vx) >>> 0) &
     (2 ** enc.log2_hashmap_size - 1)
@@ -64,9 +66,11 @@ export function encodeHashGrid(
     const slice = [0, 0];
     const wt = [1, 0];
     const res = enc.level_resolutions[l];
+    const resY = levelYResolution(enc, l);
     const table = tables[l];
     const dense = isDenseLevel(enc, l);
     const rowLen = res + 1;
+    const sliceLen = rowLen * (resY + 1);
     const col = l * F;
     const T = levelTimeResolution(enc, l);
     const slices = T > 0 ? 2 : 1;
@@ -75,18 +79,18 @@ export function encodeHashGrid(
       let ct = Math.floor(pt);
       ct = ct >= 0 ? Math.min(ct, T - 1) : 0;
       const ft = pt - ct;
-      slice[0] = dense ? ct * rowLen * rowLen : Math.imul(ct, HASH_PRIME_T);
-      slice[1] = dense ? (ct + 1) * rowLen * rowLen : Math.imul(ct + 1, HASH_PRIME_T);
+      slice[0] = dense ? ct * sliceLen : Math.imul(ct, HASH_PRIME_T);
+      slice[1] = dense ? (ct + 1) * sliceLen : Math.imul(ct + 1, HASH_PRIME_T);
       wt[0] = Math.fround(1 - ft);
       wt[1] = Math.fround(ft);
     }
     for (let p = 0; p < n; p++) {
       const px = coords[2 * p] * res;
-      const py = coords[2 * p + 1] * res;
+      const py = coords[2 * p + 1] * resY;
       let cx = Math.floor(px);
       let cy = Math.floor(py);
       cx = cx < 0 ? 0 : Math.min(cx, res - 1);
-      cy = cy < 0 ? 0 : Math.min(cy, res - 1);
+      cy = cy < 0 ? 0 : Math.min(cy, resY - 1);
       const fx = px - cx;
       const fy = py - cy;
       const w00 = Math.fround((1 - fx) * (1 - fy));

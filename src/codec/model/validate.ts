@@ -76,6 +76,18 @@ export function validateModelConfig(input: unknown): ModelConfig {
     if (res.length !== levels) {
       fail('config.encoding.level_resolutions', `has ${res.length} entries but n_levels is ${levels}`);
     }
+    if (enc.level_y_resolutions !== undefined) {
+      const rows = intArray(
+        enc.level_y_resolutions,
+        'config.encoding.level_y_resolutions',
+        MODEL_LIMITS.levels,
+        1,
+        MODEL_LIMITS.levelResolution,
+      );
+      if (rows.length !== levels) {
+        fail('config.encoding.level_y_resolutions', `has ${rows.length} entries but n_levels is ${levels}`);
+      }
+    }
     if (enc.level_time_resolutions !== undefined) {
       const times = intArray(
         enc.level_time_resolutions,

@@ -10,10 +10,13 @@ import { hashGrid } from '../../../src/codec/model/config.js';
 import { renderFrame } from '../../../src/codec/render/index.js';
 import { livelyParams, randomBatch, tinyHashConfig, tinyPatchConfig } from './fixtures.js';
 
-/** Levels 4, 9, 24 (log2 7): 3-D dense (5²·3 ≤ 128), 3-D hashed (10²·2 > 128), static hashed. */
+/**
+ * Levels 4×3, 9×6, 24×15 (log2 7): 3-D dense (5·4·3 ≤ 128), 3-D hashed (10·7·2 > 128), static hashed; none square.
+ */
 function temporalConfig(): ModelConfig {
   const config = tinyHashConfig();
   const enc = hashGrid(3, 2, 7, 4, 24);
+  enc.level_y_resolutions = [3, 6, 15];
   enc.level_time_resolutions = [2, 1, 0];
   config.encoding = enc;
   return config;

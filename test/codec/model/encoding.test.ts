@@ -52,6 +52,30 @@ describe('hash-grid encoding', () => {
     expect(out[1]).toBeCloseTo(0.5 * 60 + 0.5 * 10, 5);
   });
 
+  it('non-square dense level: px = x·N, py = y·M, index vx + vy·(N+1), time slices of (N+1)·(M+1) rows', () => {
+    const enc = { ...grid([3], 5, 1), level_y_resolutions: [1], level_time_resolutions: [1] }; // 4·2·2 = 16 ≤ 32
+    expect(isDenseLevel(enc, 0)).toBe(true);
+    expect(hashGridIndex(enc, 0, 2, 1, 0)).toBe(2 + 4);
+    expect(hashGridIndex(enc, 0, 2, 1, 1)).toBe(2 + 4 + 8);
+    const out = new Float32Array(1);
+    // (0.5, 0.25): px = 1.5 → cx 1, fx 0.5; py = 0.25 → cy 0, fy 0.25; τ = 0.25 → slice 0 only (pt 0.25: ft 0.25).
+    // slice 0 rows 1, 2 (w .375 each), 5, 6 (w .125 each) → 3.75 + 7.5 + 6.25 + 7.5 = 25; slice 1 adds 80 to each.
+    encodeHashGrid(enc, [rowTable(16, 1)], new Float32Array([0.5, 0.25]), 1, out, 1, 0.25);
+    expect(out[0]).toBeCloseTo(0.75 * 25 + 0.25 * 105, 5);
+    // y = 1 sits on the last row of vertices (cy clamps to M − 1 = 0, fy = 1): rows 5 and 6 at τ = 0 slice.
+    encodeHashGrid(enc, [rowTable(16, 1)], new Float32Array([0.5, 1]), 1, out, 1, 0);
+    expect(out[0]).toBeCloseTo(0.5 * 50 + 0.5 * 60, 5);
+  });
+
+  it('non-square hashed level: the hash is unchanged, only py = y·M', () => {
+    const enc = { ...grid([8], 4, 1), level_y_resolutions: [16] }; // 9·17 > 16: hashed
+    expect(isDenseLevel(enc, 0)).toBe(false);
+    const out = new Float32Array(1);
+    // (3/8, 10/16) is vertex (3, 10): 10·2654435761 mod 16 = 10, 10 XOR 3 = 9.
+    encodeHashGrid(enc, [rowTable(16, 1)], new Float32Array([3 / 8, 10 / 16]), 1, out);
+    expect(out[0]).toBeCloseTo(90, 5);
+  });
+
   it('spatio-temporal dense level: index vx + vy·(N+1) + vt·(N+1)², trilinear weights over τ', () => {
     const enc = { ...grid([1], 4, 1), level_time_resolutions: [2] }; // 2²·3 = 12 ≤ 16: dense
     expect(isDenseLevel(enc, 0)).toBe(true);

@@ -1,5 +1,5 @@
 /** Small configs for tests: fast to render, and they exercise every code path. */
-import { hashGrid, type ModelConfig } from '../../../src/codec/model/config.js';
+import { applyAspect, hashGrid, type ModelConfig } from '../../../src/codec/model/config.js';
 
 export function fourierConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
   return {
@@ -36,4 +36,11 @@ export function hashConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
     patch: null,
     ...overrides,
   };
+}
+
+/** hashConfig with cells square on a 13×7 frame: every level has fewer cells down than across. */
+export function aspectHashConfig(): ModelConfig {
+  const config = hashConfig();
+  if (config.encoding.otype === 'HashGrid') applyAspect(config.encoding, 13, 7);
+  return config;
 }

@@ -51,6 +51,18 @@ describe('validateModelConfig', () => {
       ],
       [
         mutated((c) => {
+          c.encoding.level_y_resolutions = [1, 2, 3];
+        }),
+        /^config\.encoding\.level_y_resolutions: has 3 entries but n_levels is 4/,
+      ],
+      [
+        mutated((c) => {
+          c.encoding.level_y_resolutions = [1, 2, 0, 4];
+        }),
+        /^config\.encoding\.level_y_resolutions\[2\]: expected an integer in 1\.\./,
+      ],
+      [
+        mutated((c) => {
           c.encoding.log2_hashmap_size = 40;
         }),
         /log2_hashmap_size: expected an integer in 1\.\.28/,

@@ -36,11 +36,12 @@ function encode(config: ModelConfig, params: ParamSet, x: number, y: number): nu
   const F = enc.n_features_per_level;
   for (let l = 0; l < enc.n_levels; l++) {
     const N = enc.level_resolutions[l];
+    const M = enc.level_y_resolutions?.[l] ?? N;
     const table = get(params, `encoding.level${l}`);
     const px = x * N;
-    const py = y * N;
+    const py = y * M;
     const cx = Math.min(Math.max(Math.floor(px), 0), N - 1);
-    const cy = Math.min(Math.max(Math.floor(py), 0), N - 1);
+    const cy = Math.min(Math.max(Math.floor(py), 0), M - 1);
     const fx = px - cx;
     const fy = py - cy;
     const f = new Array(F).fill(0);
@@ -53,7 +54,7 @@ function encode(config: ModelConfig, params: ParamSet, x: number, y: number): nu
       const vx = cx + dx;
       const vy = cy + dy;
       const index =
-        (N + 1) ** 2 <= T
+        (N + 1) * (M + 1) <= T
           ? vx + vy * (N + 1)
           : Number((BigInt(vx) ^ ((BigInt(vy) * 2654435761n) % 2n ** 32n)) % BigInt(T));
       const w = (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy);

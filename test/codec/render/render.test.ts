@@ -10,7 +10,7 @@ import {
   renderFrames,
 } from '../../../src/codec/render/index.js';
 import { createRng } from '../../../src/codec/util/random.js';
-import { fourierConfig, hashConfig } from '../model/fixtures.js';
+import { aspectHashConfig, fourierConfig, hashConfig } from '../model/fixtures.js';
 import { naiveRender } from './naive.js';
 
 /** Initialized params with larger hash features, unit latents and a 0.5 output bias, so frames are not flat. */
@@ -59,9 +59,10 @@ function interiorFraction(frame: Float32Array): number {
 describe('reference renderer', () => {
   const fourier = testModel(fourierConfig(), 4, 1);
   const hashed = testModel(hashConfig(), 4, 2);
+  const aspect = testModel(aspectHashConfig(), 4, 3);
 
-  it('matches a naive transcription of §4.3 (Fourier and hash-grid models, odd sizes, small batches)', () => {
-    for (const model of [fourier, hashed]) {
+  it('matches a naive transcription of §4.3 (Fourier, square and non-square hash grids, odd sizes, small batches)', () => {
+    for (const model of [fourier, hashed, aspect]) {
       for (const [w, h] of [
         [13, 7],
         [26, 14],

@@ -7,6 +7,7 @@ import {
   baseLayerShapes,
   encodingOutputDim,
   levelTimeResolution,
+  levelYResolution,
   type ModelConfig,
 } from '../../model/config.js';
 import {
@@ -37,7 +38,7 @@ export interface NativeLayout {
   descriptor: Float64Array;
 }
 
-const DESCRIPTOR_VERSION = 3;
+const DESCRIPTOR_VERSION = 4;
 /** Warp kinds as the addon numbers them (model.h WarpKind). */
 const WARP_KINDS = { Translation: 1, Affine: 2 } as const;
 
@@ -79,7 +80,13 @@ export function nativeLayout(config: ModelConfig, frames: number): NativeLayout 
     d.push(enc.n_levels, enc.n_features_per_level, enc.log2_hashmap_size);
     for (let l = 0; l < enc.n_levels; l++) {
       const t = byName.get(`encoding.level${l}`)!;
-      d.push(enc.level_resolutions[l], levelTimeResolution(enc, l), t.shape[0], t.offset);
+      d.push(
+        enc.level_resolutions[l],
+        levelYResolution(enc, l),
+        levelTimeResolution(enc, l),
+        t.shape[0],
+        t.offset,
+      );
     }
   } else {
     d.push(enc.n_frequencies, enc.include_input ? 1 : 0);

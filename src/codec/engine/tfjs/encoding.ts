@@ -12,6 +12,7 @@ import {
   hashLevelRows,
   hashLevelVertices,
   levelTimeResolution,
+  levelYResolution,
 } from '../../model/config.js';
 import { HASH_PRIME_T, HASH_PRIME_Y } from '../../model/encoding.js';
 
@@ -80,7 +81,9 @@ export function hashGridCorners(
   const mask = tableSize - 1;
   for (let l = 0; l < levels; l++) {
     const res = enc.level_resolutions[l];
+    const resY = levelYResolution(enc, l);
     const stride = res + 1;
+    const sliceLen = stride * (resY + 1);
     const T = levelTimeResolution(enc, l);
     const dense = hashLevelVertices(enc, l) <= tableSize;
     const offset = offsets[l];
@@ -102,9 +105,9 @@ export function hashGridCorners(
         }
       }
       const px = coords[2 * n] * res;
-      const py = coords[2 * n + 1] * res;
+      const py = coords[2 * n + 1] * resY;
       const cx = Math.min(Math.max(Math.floor(px), 0), res - 1);
-      const cy = Math.min(Math.max(Math.floor(py), 0), res - 1);
+      const cy = Math.min(Math.max(Math.floor(py), 0), resY - 1);
       const fx = px - cx;
       const fy = py - cy;
       const base = (n * levels + l) * K;
@@ -116,7 +119,7 @@ export function hashGridCorners(
         const vy = cy + dy;
         const vt = T > 0 ? ct + dt : 0;
         const row = dense
-          ? vx + vy * stride + vt * stride * stride
+          ? vx + vy * stride + vt * sliceLen
           : ((Math.imul(vy, HASH_PRIME_Y) ^ Math.imul(vt, HASH_PRIME_T) ^ vx) >>> 0) & mask;
         index[base + c] = offset + row;
         // float32 spatial weight times float32 time weight, as the reference decoder rounds them.
@@ -124,7 +127,7 @@ export function hashGridCorners(
         if (slopeX && slopeY) {
           const wt = dt ? wt1 : wt0;
           slopeX[base + c] = (dx ? res : -res) * (dy ? fy : 1 - fy) * wt;
-          slopeY[base + c] = (dy ? res : -res) * (dx ? fx : 1 - fx) * wt;
+          slopeY[base + c] = (dy ? resY : -resY) * (dx ? fx : 1 - fx) * wt;
         }
       }
     }

@@ -85,7 +85,9 @@ describe.skipIf(skip !== null)('native engine gradients equal float64 central di
     ['translation warp, no modulation', withWarp(tinyHashConfig([]), 'Translation')],
     ['affine warp, Fourier features', withWarp(tinyFourierConfig(), 'Affine')],
   ])('%s: latent gradients reach the warp components', async (_, config) => {
-    const grads = await check(config, { threads: 2, pixels: 90, seed: 17 });
+    // Seed 18: with seed 17 one warped point of the spatio-temporal grid lies within the difference step of a
+    // cell edge, where the encoding has a kink and central differences are not the derivative.
+    const grads = await check(config, { threads: 2, pixels: 90, seed: 18 });
     const D = config.latent.dim;
     const z = grads.get('latents')!.data;
     const dims = config.warp!.otype === 'Affine' ? 6 : 2;

@@ -34,10 +34,14 @@ export function ensureNative(): { skip: string | null } {
   return { skip: null };
 }
 
-/** Hash grid with two dense levels (4², 6² ≤ 64 rows) and two hashed ones; two modulated layers. */
+/**
+ * Hash grid with two dense levels (4·3, 6² ≤ 64 rows) and two hashed ones, three of them not square
+ * (`level_y_resolutions`); two modulated layers.
+ */
 export function tinyHashConfig(modulated: number[] = [1, 2]): ModelConfig {
   const enc = hashGrid(4, 2, 6, 3, 17);
   enc.level_resolutions = [3, 5, 9, 17];
+  enc.level_y_resolutions = [2, 5, 6, 11];
   return {
     version: 1,
     encoding: enc,
@@ -54,7 +58,7 @@ export function tinyHashConfig(modulated: number[] = [1, 2]): ModelConfig {
   };
 }
 
-/** tinyHashConfig with spatio-temporal levels: level 0 dense (4²·3 ≤ 64 rows), levels 2, 3 hashed, level 1 static. */
+/** tinyHashConfig with spatio-temporal levels: level 0 dense (4·3·3 ≤ 64 rows), levels 2, 3 hashed, level 1 static. */
 export function tinyTemporalConfig(modulated: number[] = [1, 2]): ModelConfig {
   const config = tinyHashConfig(modulated);
   if (config.encoding.otype === 'HashGrid') config.encoding.level_time_resolutions = [2, 0, 3, 5];
@@ -194,16 +198,17 @@ function encode64(config: ModelConfig, p: Params64, x: number, y: number, tau: n
   const T = 2 ** enc.log2_hashmap_size;
   for (let l = 0; l < enc.n_levels; l++) {
     const N = enc.level_resolutions[l];
+    const M = enc.level_y_resolutions?.[l] ?? N;
     const NT = enc.level_time_resolutions?.[l] ?? 0;
-    const vertices = (N + 1) ** 2 * (NT + 1);
+    const vertices = (N + 1) * (M + 1) * (NT + 1);
     const dense = vertices <= T;
     if (hashLevelRows(enc, l) !== (dense ? vertices : T)) throw new Error('level rows');
     const table = p.get(`encoding.level${l}`)!;
     const px = x * N;
-    const py = y * N;
+    const py = y * M;
     const pt = tau * NT;
     const cx = Math.min(Math.max(Math.floor(px), 0), N - 1);
-    const cy = Math.min(Math.max(Math.floor(py), 0), N - 1);
+    const cy = Math.min(Math.max(Math.floor(py), 0), M - 1);
     const ct = NT > 0 ? Math.min(Math.max(Math.floor(pt), 0), NT - 1) : 0;
     const fx = px - cx;
     const fy = py - cy;
@@ -213,7 +218,7 @@ function encode64(config: ModelConfig, p: Params64, x: number, y: number, tau: n
       const vy = cy + ((c >> 1) & 1);
       const vt = ct + (c >> 2);
       const row = dense
-        ? vx + vy * (N + 1) + vt * (N + 1) ** 2
+        ? vx + vy * (N + 1) + vt * (N + 1) * (M + 1)
         : ((Math.imul(vy, 2654435761) ^ Math.imul(vt, 805459861) ^ vx) >>> 0) & (T - 1);
       let w = (c & 1 ? fx : 1 - fx) * ((c >> 1) & 1 ? fy : 1 - fy);
       if (NT > 0) w *= c >> 2 ? ft : 1 - ft;

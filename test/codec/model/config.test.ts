@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyAspect,
+  hashGrid,
+  hashLevelRows,
+  hashLevelVertices,
+  levelYResolution,
+  profileConfig,
+} from '../../../src/codec/model/config.js';
+
+describe('aspect-aware hash-grid levels', () => {
+  it('a wide frame keeps N across and gets round(N·H/W) down, at least one cell', () => {
+    const enc = hashGrid(4, 2, 10, 2, 64);
+    const across = [...enc.level_resolutions];
+    applyAspect(enc, 640, 360);
+    expect(enc.level_resolutions).toEqual(across);
+    expect(enc.level_y_resolutions).toEqual(across.map((n) => Math.max(1, Math.round((n * 9) / 16))));
+    expect(levelYResolution(enc, 0)).toBe(1); // N = 2 → round(1.125)
+    expect(levelYResolution(enc, 3)).toBe(36);
+  });
+
+  it('a tall frame scales the x resolution instead; a square frame is left square', () => {
+    const tall = hashGrid(3, 2, 10, 4, 32);
+    const long = [...tall.level_resolutions];
+    applyAspect(tall, 24, 32);
+    expect(tall.level_y_resolutions).toEqual(long);
+    expect(tall.level_resolutions).toEqual(long.map((n) => Math.max(1, Math.round((n * 3) / 4))));
+    const square = hashGrid(3, 2, 10, 4, 32);
+    applyAspect(square, 50, 50);
+    expect(square.level_y_resolutions).toBeUndefined();
+    expect(levelYResolution(square, 2)).toBe(square.level_resolutions[2]);
+  });
+
+  it('vertices count (N+1)·(M+1)·(T+1), so coarse levels shrink and may turn dense', () => {
+    const enc = { ...hashGrid(1, 2, 8, 20, 20), level_y_resolutions: [11], level_time_resolutions: [0] };
+    expect(hashLevelVertices(enc, 0)).toBe(21 * 12);
+    expect(hashLevelRows(enc, 0)).toBe(252); // 252 ≤ 2^8: dense, one row per vertex (a square 20² level is hashed)
+    enc.level_time_resolutions = [1];
+    expect(hashLevelRows(enc, 0)).toBe(256); // 504 vertices: hashed into 2^8 rows
+  });
+
+  it('profiles make cells square on the frame they are built for', () => {
+    const wide = profileConfig('M', 640, 360);
+    if (wide.encoding.otype !== 'HashGrid') throw new Error('expected a hash grid');
+    const n = wide.encoding.n_levels;
+    expect(wide.encoding.level_resolutions[n - 1]).toBe(640);
+    expect(levelYResolution(wide.encoding, n - 1)).toBe(360);
+    const tall = profileConfig('S', 360, 640);
+    if (tall.encoding.otype !== 'HashGrid') throw new Error('expected a hash grid');
+    expect(tall.encoding.level_resolutions[n - 1]).toBe(360);
+    expect(levelYResolution(tall.encoding, n - 1)).toBe(640);
+  });
+});
