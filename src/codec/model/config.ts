@@ -168,6 +168,12 @@ export const PROFILE_WARP: WarpConfig = { otype: 'Affine', scale: 0.02 };
  * The coarse half of the hash grid's levels is spatio-temporal (spec §4.3.3, `level_time_resolutions` from
  * `profileTimeResolutions`), and the first six latent components warp each frame's coordinates (PROFILE_WARP);
  * single-frame chunks get neither. `chunkFrames` is the encoder's typical chunk length.
+ *
+ * Every level's cells are square in pixels (`applyAspect`, spec §4.3.3 `level_y_resolutions`). Against square
+ * grids in the same session (`lirn bench rd --minutes 6.67 --bits 8,6,5`, bench/RESULTS.md rd — *-aspect and
+ * *-square): BD-rate against x265-444 on bunny 640×360 +108.6% → +88.1% (M: 28.53 dB at 0.0745 bpp → 28.76 dB at
+ * 0.0681), on vtest 640×480 +84.6% → +85.7%, within run-to-run noise (per profile S/M/L 60.7/82.3/113.3% →
+ * 60.4/77.8/99.3%).
  */
 export function profileConfig(
   profile: ProfileName,
