@@ -20,6 +20,7 @@ import { DEFAULT_BIT_ALLOCATION, uniformBitAllocation } from '../src/codec/encod
 import { allocateTensorBits } from '../src/codec/encoder/rd-allocation.js';
 import type { GroupRates } from '../src/codec/engine/types.js';
 import {
+  applyAspect,
   hashGrid,
   levelYResolution,
   type ModelConfig,
@@ -207,6 +208,7 @@ const variants: Record<string, Variant> = {
     const c = profileConfig('M', w, h, f);
     const times = profileTimeResolutions(8, f);
     c.encoding = { ...hashGrid(8, 4, 14, 16, Math.max(w, h)), level_time_resolutions: times };
+    applyAspect(c.encoding, w, h);
     return c;
   },
   'M-L16-h13': (w, h, f) => {
@@ -215,6 +217,7 @@ const variants: Record<string, Variant> = {
       ...hashGrid(16, 2, 13, 16, Math.max(w, h)),
       level_time_resolutions: profileTimeResolutions(16, f),
     };
+    applyAspect(c.encoding, w, h);
     return c;
   },
   'M-r6': (w, h, f) => smallHyper(profileConfig('M', w, h, f)),

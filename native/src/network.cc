@@ -238,8 +238,8 @@ void Network::encode(const double* xy, double tau, int n, Scratch& s) const {
   }
   GridLevelView views[64];
   for (int l = 0; l < model_.levels; ++l)
-    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].y_resolution, model_.grid[l].time_resolution, model_.grid[l].dense,
-                             params_.data() + model_.grid[l].offset, nullptr};
+    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].y_resolution, model_.grid[l].time_resolution,
+                             model_.grid[l].dense, params_.data() + model_.grid[l].offset, nullptr};
   k_->grid_encode(n, xy, tau, model_.levels, model_.features, static_cast<unsigned>(model_.log2_table), views, enc, E,
                   s.idx.data(), s.w.data());
 }
@@ -247,8 +247,8 @@ void Network::encode(const double* xy, double tau, int n, Scratch& s) const {
 void Network::encode_backward(int n, const Scratch& s, const float* denc, float* grad) const {
   GridLevelView views[64];
   for (int l = 0; l < model_.levels; ++l)
-    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].y_resolution, model_.grid[l].time_resolution, model_.grid[l].dense, nullptr,
-                             grad + model_.grid[l].offset};
+    views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].y_resolution, model_.grid[l].time_resolution,
+                             model_.grid[l].dense, nullptr, grad + model_.grid[l].offset};
   k_->grid_backward(n, model_.levels, model_.features, views, s.idx.data(), s.w.data(), denc, model_.enc_dim);
 }
 
