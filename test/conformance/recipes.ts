@@ -9,7 +9,12 @@ import type { FrameRequest } from '../../src/codec/conformance/index.js';
 import { type BitAllocation, EIGHT_BIT_ALLOCATION } from '../../src/codec/encoder/bit-allocation.js';
 import { type PackOptions, packChunk } from '../../src/codec/encoder/pack.js';
 import { nativeEngineFactory } from '../../src/codec/engine/native/index.js';
-import { applyAspect, hashGrid, type ModelConfig } from '../../src/codec/model/config.js';
+import {
+  applyAspect,
+  type HashGridEncodingConfig,
+  hashGrid,
+  type ModelConfig,
+} from '../../src/codec/model/config.js';
 import { initParams } from '../../src/codec/model/init.js';
 import type { ParamSet } from '../../src/codec/model/params.js';
 import { encodeChunked } from '../../src/codec/segmenter/encode.js';
@@ -50,6 +55,18 @@ function mlp(width: number, hidden: number): ModelConfig['base'] {
     n_hidden_layers: hidden,
     activation: 'ReLU',
     output_activation: 'None',
+  };
+}
+
+/** The model of the trained hash-grid vectors around their grid: width 32, rank 4 on layer 1, latent 16. */
+function trainedGridModel(encoding: HashGridEncodingConfig): ModelConfig {
+  return {
+    version: 1,
+    encoding,
+    base: mlp(32, 2),
+    modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
+    latent: { dim: 16, init_std: 0.05 },
+    patch: null,
   };
 }
 
@@ -201,14 +218,7 @@ export const VECTORS: VectorRecipe[] = [
     trained: true,
     build: () =>
       trainedFile({
-        config: {
-          version: 1,
-          encoding: hashGrid(6, 2, 8, 4, 48),
-          base: mlp(32, 2),
-          modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
-          latent: { dim: 16, init_std: 0.05 },
-          patch: null,
-        },
+        config: trainedGridModel(hashGrid(6, 2, 8, 4, 48)),
         width: 48,
         height: 32,
         frames: 12,
@@ -237,14 +247,7 @@ export const VECTORS: VectorRecipe[] = [
       const encoding = hashGrid(6, 2, 8, 4, 40);
       encoding.level_time_resolutions = [1, 2, 3, 4, 5, 0];
       return trainedFile({
-        config: {
-          version: 1,
-          encoding,
-          base: mlp(32, 2),
-          modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
-          latent: { dim: 16, init_std: 0.05 },
-          patch: null,
-        },
+        config: trainedGridModel(encoding),
         width: 40,
         height: 24,
         frames: 10,
@@ -276,14 +279,7 @@ export const VECTORS: VectorRecipe[] = [
       applyAspect(encoding, 48, 20);
       encoding.level_time_resolutions = [2, 3, 0, 1, 0];
       return trainedFile({
-        config: {
-          version: 1,
-          encoding,
-          base: mlp(32, 2),
-          modulation: { layers: [1], rank: 4, hyper_hidden: [16], activation: 'Tanh' },
-          latent: { dim: 16, init_std: 0.05 },
-          patch: null,
-        },
+        config: trainedGridModel(encoding),
         width: 48,
         height: 20,
         frames: 8,

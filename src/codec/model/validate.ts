@@ -52,6 +52,12 @@ function intArray(value: unknown, where: string, maxLength: number, min: number,
   return value.map((v, i) => int(v, `${where}[${i}]`, min, max));
 }
 
+/** One integer in min … 2^24 per hash-grid level: `levels` of them. */
+function levelArray(value: unknown, where: string, levels: number, min: number): void {
+  const out = intArray(value, where, MODEL_LIMITS.levels, min, MODEL_LIMITS.levelResolution);
+  if (out.length !== levels) fail(where, `has ${out.length} entries but n_levels is ${levels}`);
+}
+
 function literal(value: unknown, where: string, expected: string): void {
   if (value !== expected) fail(where, `expected '${expected}', got ${describe(value)}`);
 }
@@ -66,42 +72,12 @@ export function validateModelConfig(input: unknown): ModelConfig {
     const levels = int(enc.n_levels, 'config.encoding.n_levels', 1, MODEL_LIMITS.levels);
     int(enc.n_features_per_level, 'config.encoding.n_features_per_level', 1, MODEL_LIMITS.featuresPerLevel);
     int(enc.log2_hashmap_size, 'config.encoding.log2_hashmap_size', 1, MODEL_LIMITS.log2HashmapSize);
-    const res = intArray(
-      enc.level_resolutions,
-      'config.encoding.level_resolutions',
-      MODEL_LIMITS.levels,
-      1,
-      MODEL_LIMITS.levelResolution,
-    );
-    if (res.length !== levels) {
-      fail('config.encoding.level_resolutions', `has ${res.length} entries but n_levels is ${levels}`);
-    }
+    levelArray(enc.level_resolutions, 'config.encoding.level_resolutions', levels, 1);
     if (enc.level_y_resolutions !== undefined) {
-      const rows = intArray(
-        enc.level_y_resolutions,
-        'config.encoding.level_y_resolutions',
-        MODEL_LIMITS.levels,
-        1,
-        MODEL_LIMITS.levelResolution,
-      );
-      if (rows.length !== levels) {
-        fail('config.encoding.level_y_resolutions', `has ${rows.length} entries but n_levels is ${levels}`);
-      }
+      levelArray(enc.level_y_resolutions, 'config.encoding.level_y_resolutions', levels, 1);
     }
     if (enc.level_time_resolutions !== undefined) {
-      const times = intArray(
-        enc.level_time_resolutions,
-        'config.encoding.level_time_resolutions',
-        MODEL_LIMITS.levels,
-        0,
-        MODEL_LIMITS.levelResolution,
-      );
-      if (times.length !== levels) {
-        fail(
-          'config.encoding.level_time_resolutions',
-          `has ${times.length} entries but n_levels is ${levels}`,
-        );
-      }
+      levelArray(enc.level_time_resolutions, 'config.encoding.level_time_resolutions', levels, 0);
     }
   } else if (enc.otype === 'Fourier') {
     int(enc.n_frequencies, 'config.encoding.n_frequencies', 0, MODEL_LIMITS.frequencies);
