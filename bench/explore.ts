@@ -8,6 +8,7 @@
  *   npx tsx bench/explore.ts --variants M@6,M@4,M@4f --iterations 5000 --every 5000 --save --tag quant
  *   npx tsx bench/explore.ts --variants M@4 --qat 1 --iterations 5000 --every 5000   (tables straight-through)
  *   npx tsx bench/explore.ts --variants M --minutes 2   (each variant trains for 2 minutes on the clock)
+ *   npx tsx bench/explore.ts --variants M,M-mod0 --seed 2   (another initialisation and batch order)
  *   npx tsx bench/explore.ts --variants M --allocate [--keep-modes]   (+ the rd allocation; depths only)
  *
  * With --save the last checkpoint of every variant goes to bench/results/explore-<clip>.json (a RESULTS.md
@@ -61,6 +62,7 @@ const { values } = parseArgs({
     allocate: { type: 'boolean', default: false },
     'keep-modes': { type: 'boolean', default: false },
     minutes: { type: 'string' },
+    seed: { type: 'string', default: '1' },
   },
 });
 
@@ -166,6 +168,36 @@ function squareGrid(profile: 'S' | 'M' | 'L'): Variant {
   };
 }
 
+/** The profile with another finest (or base) grid resolution: `finestScale` × the longer frame side. */
+function gridSpan(profile: 'S' | 'M' | 'L', finestScale: number, base = 16): Variant {
+  return (w, h, f) => {
+    const c = profileConfig(profile, w, h, f);
+    if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid expected');
+    const times = c.encoding.level_time_resolutions;
+    const enc = hashGrid(
+      c.encoding.n_levels,
+      2,
+      c.encoding.log2_hashmap_size,
+      base,
+      Math.round(Math.max(w, h) * finestScale),
+    );
+    if (times) enc.level_time_resolutions = times;
+    applyAspect(enc, w, h);
+    c.encoding = enc;
+    return c;
+  };
+}
+
+/** The profile with another base network: `width` neurons, `hidden` hidden layers (the modulated layer kept). */
+function baseShape(profile: 'S' | 'M' | 'L', width: number, hidden = 3): Variant {
+  return (w, h, f) => {
+    const c = profileConfig(profile, w, h, f);
+    c.base.n_neurons = width;
+    c.base.n_hidden_layers = hidden;
+    return c;
+  };
+}
+
 const variants: Record<string, Variant> = {
   S: (w, h, f) => profileConfig('S', w, h, f),
   M: (w, h, f) => profileConfig('M', w, h, f),
@@ -218,6 +250,38 @@ const variants: Record<string, Variant> = {
       level_time_resolutions: profileTimeResolutions(16, f),
     };
     applyAspect(c.encoding, w, h);
+    return c;
+  },
+  'M-f320': gridSpan('M', 0.5),
+  'M-f480': gridSpan('M', 0.75),
+  'M-f960': gridSpan('M', 1.5),
+  'M-b8': gridSpan('M', 1, 8),
+  'M-b32': gridSpan('M', 1, 32),
+  'M-w32': baseShape('M', 32),
+  'M-w48': baseShape('M', 48),
+  'M-d2': baseShape('M', 64, 2),
+  'M-w32-d4': baseShape('M', 32, 4),
+  'M-d4': baseShape('M', 64, 4),
+  'M-d5': baseShape('M', 64, 5),
+  'M-mod0': (w, h, f) => {
+    const c = profileConfig('M', w, h, f);
+    c.modulation.layers = [0];
+    return c;
+  },
+  'M-mod0-r10': (w, h, f) => {
+    const c = profileConfig('M', w, h, f);
+    c.modulation.layers = [0];
+    c.modulation.rank = 10;
+    return c;
+  },
+  'M-mod01': (w, h, f) => {
+    const c = profileConfig('M', w, h, f);
+    c.modulation.layers = [0, 1];
+    return c;
+  },
+  'M-mod2': (w, h, f) => {
+    const c = profileConfig('M', w, h, f);
+    c.modulation.layers = [2];
     return c;
   },
   'M-r6': (w, h, f) => smallHyper(profileConfig('M', w, h, f)),
@@ -378,7 +442,7 @@ for (const name of values.variants!.split(',')) {
     iterations,
     timeBudgetMs,
     engine,
-    seed: 1,
+    seed: Number(values.seed),
     checkpoint: {
       every,
       save: (c) => {
@@ -463,7 +527,7 @@ if (values.save && rows.length) {
     run: finishRun(run),
     settings: {
       iterations,
-      seed: 1,
+      seed: Number(values.seed),
       bits: values.bits ?? 'default (or per run: VARIANT@BITS, f = frozen tables)',
       batch:
         values.fpb || values.ppf
@@ -472,7 +536,7 @@ if (values.save && rows.length) {
       frames,
     },
     headline: rows.slice(1).map((r) => ({
-      label: `architecture: ${r.name} minus ${first.name} (same seed, ${iterations} iterations)`,
+      label: `architecture: ${r.name} minus ${first.name} (seed ${values.seed}, ${iterations} iterations)`,
       value: r.psnr - first.psnr,
       unit: 'dB',
       detail: `${r.psnr.toFixed(2)} vs ${first.psnr.toFixed(2)} dB at ${r.bpp.toFixed(4)} vs ${first.bpp.toFixed(4)} bpp (${((100 * r.bpp) / first.bpp).toFixed(0)}% of the bits)`,

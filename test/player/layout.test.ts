@@ -267,8 +267,8 @@ describe('render cost', () => {
     // 6 spatio-temporal levels × 8 corners + 6 static × 4, 2 features; layers 24→64, 64→64, 64→64, 64→3.
     expect(c.encodingPerPixel).toBe((6 * 8 + 6 * 4) * 2);
     expect(c.mlpPerPixel).toBe(24 * 64 + 2 * 64 * 64 + 64 * 3);
-    // z, hypernetwork 32→32→6·128, mask P·Q (64·64·6) and W_t (64·64).
-    expect(c.perFrame).toBe(32 + 32 * 32 + 32 * 768 + 64 * 64 * 6 + 64 * 64);
+    // z, hypernetwork 32→32→6·(64 + 24) for the first layer, mask P·Q (64·24·6) and W_t (64·24).
+    expect(c.perFrame).toBe(32 + 32 * 32 + 32 * 528 + 64 * 24 * 6 + 64 * 24);
     expect(macsPerPixel(m, 1920, 1080)).toBeCloseTo(144 + 9920 + c.perFrame / (1920 * 1080), 9);
     // Spatio-temporal levels blend 8 corners: T = [2, 0, 3, 5], 2 features → (3·8 + 4)·2.
     expect(renderCost(tinyTemporalConfig()).encodingPerPixel).toBe((3 * 8 + 4) * 2);

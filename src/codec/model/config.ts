@@ -159,11 +159,18 @@ export const PROFILE_WARP: WarpConfig = { otype: 'Affine', scale: 0.02 };
 
 /**
  * Profiles S/M/L differ in hash-table size (2^13 / 2^14 / 2^15 rows per hashed level): on bunny 640×360×120 the
- * tables are where bits buy quality. All three share the S hypernetwork — rank 6 modulation of the 64-wide second
- * base layer from a 32-dim latent through one hidden layer of 32. The paper scales the rank instead (Ours-s/m/l:
- * 50/100/200 at width 512); measured here with a spatio-temporal grid (bench/explore.ts, 5000 iterations, 6 bits),
- * the rank-12 / latent-64 hypernetwork of the earlier M cost 24% more bits for +0.09 dB, three modulated layers
- * cost 57% more bits and lost 0.9 dB, and width 128 cost 43% more bits for +0.26 dB.
+ * tables are where bits buy quality. All three share the S hypernetwork — rank 6 modulation of the first base
+ * layer (hash-grid features → 64) from a 32-dim latent through one hidden layer of 32. The paper scales the rank
+ * instead (Ours-s/m/l: 50/100/200 at width 512); measured here with a spatio-temporal grid (bench/explore.ts, 5000
+ * iterations, 6 bits), the rank-12 / latent-64 hypernetwork of the earlier M cost 24% more bits for +0.09 dB, three
+ * modulated layers cost 57% more bits and lost 0.9 dB, and width 128 cost 43% more bits for +0.26 dB.
+ *
+ * Which layer (bench/explore.ts --variants M,M-mod0 --seed S, profile M, 5000 iterations): modulating the first
+ * layer instead of the second lets each frame re-weight the grid's levels (its spatio-temporal ones among them) and
+ * needs a smaller hypernetwork output (rank·(64 + 24) instead of rank·(64 + 64)): bunny +0.14 / +0.18 / +0.16 dB
+ * at 3.5–5.5% fewer bits over seeds 1–3, vtest +0.07 / +0.22 dB at 1.7% fewer (seeds 1–2). The third layer lost
+ * 0.43 dB, the first two together +0.06 dB over the first alone for 15% more bits, rank 10 on the first +0.09 dB
+ * for 6% more bits (along the curve table size gives).
  *
  * The coarse half of the hash grid's levels is spatio-temporal (spec §4.3.3, `level_time_resolutions` from
  * `profileTimeResolutions`), and the first six latent components warp each frame's coordinates (PROFILE_WARP);
@@ -203,7 +210,7 @@ export function profileConfig(
       activation: 'ReLU',
       output_activation: 'None',
     },
-    modulation: { layers: [1], rank: spec.rank, hyper_hidden: [spec.hyper], activation: 'Tanh' },
+    modulation: { layers: [0], rank: spec.rank, hyper_hidden: [spec.hyper], activation: 'Tanh' },
     latent: { dim: spec.latent, init_std: 0.05 },
     patch: null,
   };

@@ -51,3 +51,14 @@ describe('aspect-aware hash-grid levels', () => {
     expect(levelYResolution(tall.encoding, n - 1)).toBe(640);
   });
 });
+
+describe('profiles', () => {
+  it('modulate the first base layer (hash-grid features → hidden), at the same rank for S, M and L', () => {
+    for (const name of ['S', 'M', 'L'] as const) {
+      const c = profileConfig(name, 640, 360);
+      expect(c.modulation.layers).toEqual([0]);
+      expect(c.modulation.rank).toBe(6);
+      expect(c.latent.dim).toBe(32);
+    }
+  });
+});

@@ -52,26 +52,27 @@ describe('initParams', () => {
     expect(grid.maxAbs).toBeLessThanOrEqual(HASH_TABLE_INIT_RANGE);
     expect(grid.maxAbs).toBeGreaterThan(0.9 * HASH_TABLE_INIT_RANGE);
 
+    // Uniform ±sqrt(6 / fan_in) (He), doubled on modulated layers (σ(P·Q) starts near ½): layer 0 in profile M.
+    expect(config.modulation.layers).toEqual([0]);
     const [in0, k] = [getParam(params, 'base.0.weight').shape[1], config.base.n_neurons];
     const w0 = stats(getParam(params, 'base.0.weight').data);
-    expect(w0.maxAbs).toBeLessThanOrEqual(Math.sqrt(6 / in0));
-    expect(w0.maxAbs).toBeGreaterThan(0.95 * Math.sqrt(6 / in0));
-    // Layer 1 is modulated in profile M: doubled bound.
+    expect(w0.maxAbs).toBeLessThanOrEqual(2 * Math.sqrt(6 / in0));
+    expect(w0.maxAbs).toBeGreaterThan(0.95 * 2 * Math.sqrt(6 / in0));
     const w1 = stats(getParam(params, 'base.1.weight').data);
-    expect(w1.maxAbs).toBeGreaterThan(0.95 * 2 * Math.sqrt(6 / k));
-    expect(w1.maxAbs).toBeLessThanOrEqual(2 * Math.sqrt(6 / k));
+    expect(w1.maxAbs).toBeLessThanOrEqual(Math.sqrt(6 / k));
+    expect(w1.maxAbs).toBeGreaterThan(0.95 * Math.sqrt(6 / k));
     expect(stats(getParam(params, 'base.2.weight').data).maxAbs).toBeLessThanOrEqual(Math.sqrt(6 / k));
     expect(stats(getParam(params, 'base.0.bias').data).maxAbs).toBe(0);
 
     const d = config.latent.dim;
-    const h0w = stats(getParam(params, 'hyper.1.0.weight').data);
+    const h0w = stats(getParam(params, 'hyper.0.0.weight').data);
     expect(h0w.maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(d));
     expect(h0w.maxAbs).toBeGreaterThan(0.9 / Math.sqrt(d));
-    const h0b = stats(getParam(params, 'hyper.1.0.bias').data);
+    const h0b = stats(getParam(params, 'hyper.0.0.bias').data);
     expect(h0b.maxAbs).toBeGreaterThan(0);
     expect(h0b.maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(d));
     const hLast = config.modulation.hyper_hidden[0];
-    expect(stats(getParam(params, 'hyper.1.1.bias').data).maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(hLast));
+    expect(stats(getParam(params, 'hyper.0.1.bias').data).maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(hLast));
   });
 
   it('initializes patch conv like PyTorch Conv2d', () => {
