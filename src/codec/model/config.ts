@@ -170,7 +170,10 @@ export const PROFILE_WARP: WarpConfig = { otype: 'Affine', scale: 0.02 };
  * needs a smaller hypernetwork output (rank·(64 + 24) instead of rank·(64 + 64)): bunny +0.14 / +0.18 / +0.16 dB
  * at 3.5–5.5% fewer bits over seeds 1–3, vtest +0.07 / +0.22 dB at 1.7% fewer (seeds 1–2). The third layer lost
  * 0.43 dB, the first two together +0.06 dB over the first alone for 15% more bits, rank 10 on the first +0.09 dB
- * for 6% more bits (along the curve table size gives).
+ * for 6% more bits (along the curve table size gives). rd at 6.67 minutes per profile against the second layer in
+ * the same session (bench/RESULTS.md rd — *-mod0 and *-mod1): BD-rate against x265-444 on bunny +88.6% → +72.4%
+ * (L 8-bit 29.63 dB at 0.0984 bpp → 30.04 dB at 0.1020), on vtest +85.4% → +70.3% (S/M/L 62.2/78.9/111.8% →
+ * 50.6/65.6/92.2%).
  *
  * The coarse half of the hash grid's levels is spatio-temporal (spec §4.3.3, `level_time_resolutions` from
  * `profileTimeResolutions`), and the first six latent components warp each frame's coordinates (PROFILE_WARP);
