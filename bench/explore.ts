@@ -8,7 +8,7 @@
  *   npx tsx bench/explore.ts --variants M@6,M@4,M@4f --iterations 5000 --every 5000 --save --tag quant
  *   npx tsx bench/explore.ts --variants M@4 --qat 1 --iterations 5000 --every 5000   (tables straight-through)
  *   npx tsx bench/explore.ts --variants M --minutes 2   (each variant trains for 2 minutes on the clock)
- *   npx tsx bench/explore.ts --variants M,M-mod0 --seed 2   (another initialisation and batch order)
+ *   npx tsx bench/explore.ts --variants M-mod1,M --seed 2   (another initialisation and batch order)
  *   npx tsx bench/explore.ts --variants M --allocate [--keep-modes]   (+ the rd allocation; depths only)
  *
  * With --save the last checkpoint of every variant goes to bench/results/explore-<clip>.json (a RESULTS.md
@@ -65,6 +65,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
   },
 });
+if (!Number.isSafeInteger(Number(values.seed)))
+  throw new Error(`--seed must be an integer, got '${values.seed}'`);
 
 /** Geometric progression of `levels` integers from `first` to `last` (0 where `first` is 0 at that level). */
 function geometric(levels: number, first: number, last: number): number[] {
@@ -198,6 +200,16 @@ function baseShape(profile: 'S' | 'M' | 'L', width: number, hidden = 3): Variant
   };
 }
 
+/** The profile modulating other base layers (the profiles modulate layer 0; layer 1 before 72aab9b). */
+function modulated(profile: 'S' | 'M' | 'L', layers: number[], rank?: number): Variant {
+  return (w, h, f) => {
+    const c = profileConfig(profile, w, h, f);
+    c.modulation.layers = layers;
+    if (rank) c.modulation.rank = rank;
+    return c;
+  };
+}
+
 const variants: Record<string, Variant> = {
   S: (w, h, f) => profileConfig('S', w, h, f),
   M: (w, h, f) => profileConfig('M', w, h, f),
@@ -263,27 +275,10 @@ const variants: Record<string, Variant> = {
   'M-w32-d4': baseShape('M', 32, 4),
   'M-d4': baseShape('M', 64, 4),
   'M-d5': baseShape('M', 64, 5),
-  'M-mod0': (w, h, f) => {
-    const c = profileConfig('M', w, h, f);
-    c.modulation.layers = [0];
-    return c;
-  },
-  'M-mod0-r10': (w, h, f) => {
-    const c = profileConfig('M', w, h, f);
-    c.modulation.layers = [0];
-    c.modulation.rank = 10;
-    return c;
-  },
-  'M-mod01': (w, h, f) => {
-    const c = profileConfig('M', w, h, f);
-    c.modulation.layers = [0, 1];
-    return c;
-  },
-  'M-mod2': (w, h, f) => {
-    const c = profileConfig('M', w, h, f);
-    c.modulation.layers = [2];
-    return c;
-  },
+  'M-mod1': modulated('M', [1]),
+  'M-mod0-r10': modulated('M', [0], 10),
+  'M-mod01': modulated('M', [0, 1]),
+  'M-mod2': modulated('M', [2]),
   'M-r6': (w, h, f) => smallHyper(profileConfig('M', w, h, f)),
   'M-h15-r6': (w, h, f) => {
     const c = smallHyper(profileConfig('M', w, h, f));

@@ -165,7 +165,7 @@ export const PROFILE_WARP: WarpConfig = { otype: 'Affine', scale: 0.02 };
  * iterations, 6 bits), the rank-12 / latent-64 hypernetwork of the earlier M cost 24% more bits for +0.09 dB, three
  * modulated layers cost 57% more bits and lost 0.9 dB, and width 128 cost 43% more bits for +0.26 dB.
  *
- * Which layer (bench/explore.ts --variants M,M-mod0 --seed S, profile M, 5000 iterations): modulating the first
+ * Which layer (bench/explore.ts --variants M-mod1,M --seed S, profile M, 5000 iterations): modulating the first
  * layer instead of the second lets each frame re-weight the grid's levels (its spatio-temporal ones among them) and
  * needs a smaller hypernetwork output (rank·(64 + 24) instead of rank·(64 + 64)): bunny +0.14 / +0.18 / +0.16 dB
  * at 3.5–5.5% fewer bits over seeds 1–3, vtest +0.07 / +0.22 dB at 1.7% fewer (seeds 1–2). The third layer lost
