@@ -243,11 +243,7 @@ const variants: Record<string, Variant> = {
   'M-T1-15-h15': temporal('M', 1, 15, 0, 15),
   'M-T1-15-h16': temporal('M', 1, 15, 0, 16),
   'S-T1-15-h15': temporal('S', 1, 15, 0, 15),
-  'M-w128': (w, h, f) => {
-    const c = profileConfig('M', w, h, f);
-    c.base.n_neurons = 128;
-    return c;
-  },
+  'M-w128': baseShape('M', 128),
   'M-F4-L8': (w, h, f) => {
     const c = profileConfig('M', w, h, f);
     const times = profileTimeResolutions(8, f);
@@ -301,16 +297,8 @@ const variants: Record<string, Variant> = {
     { fraction: 0.35, framesPerCell: 8 },
     { fraction: 0.7, framesPerCell: 8 },
   ]),
-  'M-nomod': (w, h, f) => {
-    const c = profileConfig('M', w, h, f);
-    c.modulation.layers = [];
-    return c;
-  },
-  'M-mod012': (w, h, f) => {
-    const c = profileConfig('M', w, h, f);
-    c.modulation.layers = [0, 1, 2];
-    return c;
-  },
+  'M-nomod': modulated('M', []),
+  'M-mod012': modulated('M', [0, 1, 2]),
 };
 
 const loaded = await loadClip(values.clip as ClipName, { log: (l) => process.stderr.write(`${l}\n`) });
