@@ -210,6 +210,20 @@ function modulated(profile: 'S' | 'M' | 'L', layers: number[], rank?: number): V
   };
 }
 
+/** The profile with another hypernetwork: latent dimension, hidden width, modulation rank (undefined: kept). */
+function hyperShape(
+  profile: 'S' | 'M' | 'L',
+  shape: { latent?: number; hidden?: number; rank?: number },
+): Variant {
+  return (w, h, f) => {
+    const c = profileConfig(profile, w, h, f);
+    if (shape.latent) c.latent.dim = shape.latent;
+    if (shape.hidden) c.modulation.hyper_hidden = [shape.hidden];
+    if (shape.rank) c.modulation.rank = shape.rank;
+    return c;
+  };
+}
+
 const variants: Record<string, Variant> = {
   S: (w, h, f) => profileConfig('S', w, h, f),
   M: (w, h, f) => profileConfig('M', w, h, f),
@@ -297,6 +311,12 @@ const variants: Record<string, Variant> = {
     { fraction: 0.35, framesPerCell: 8 },
     { fraction: 0.7, framesPerCell: 8 },
   ]),
+  'M-z16': hyperShape('M', { latent: 16 }),
+  'M-z64': hyperShape('M', { latent: 64 }),
+  'M-hh16': hyperShape('M', { hidden: 16 }),
+  'M-hh64': hyperShape('M', { hidden: 64 }),
+  'M-r4': hyperShape('M', { rank: 4 }),
+  'M-r8': hyperShape('M', { rank: 8 }),
   'M-nomod': modulated('M', []),
   'M-mod012': modulated('M', [0, 1, 2]),
 };
