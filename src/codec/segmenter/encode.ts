@@ -21,7 +21,7 @@ import { type AllocationProbe, allocateTensorBits } from '../encoder/rd-allocati
 import type { EngineFactory } from '../engine/types.js';
 import type { ModelConfig } from '../model/config.js';
 import { initParams } from '../model/init.js';
-import { cloneParamSet, type ParamGroup, type ParamSet } from '../model/params.js';
+import { cloneParamSet, type ParamGroup, type ParamSet, paramSpecs } from '../model/params.js';
 import { warpLatentDims } from '../model/warp.js';
 import type { TrainCheckpoint } from '../train/checkpoint-format.js';
 import type { FreezeQuantized, QuantAware } from '../train/freeze.js';
@@ -128,6 +128,12 @@ export interface EncodeOptions {
   checkpointEvery?: number;
   store?: EncodeStore;
   /**
+   * Weights every chunk starts from instead of a cold or warm start: a finished encode of this source with the same
+   * config (its EncodeResult's `params`, one per chunk), trained on from there — e.g. fine-tuned straight-through at
+   * a lower depth with a smaller `rates` (bench/suites/rd.ts).
+   */
+  startFrom?: readonly ParamSet[];
+  /**
    * Align each chunk's latents with per-frame features (paper eq. 6, src/codec/align): every chunk trains its
    * own projection, which is written to its `lirA` box with the provider's feature space.
    */
@@ -153,6 +159,8 @@ export interface EncodeResult {
   iterationsRun: number;
   /** Final training loss curve of every chunk (restored chunks included). */
   losses: Float32Array[];
+  /** Each chunk's trained weights before coding (another encode's `startFrom`). */
+  params: ParamSet[];
 }
 
 async function scanSceneCuts(source: FrameSource, onEvent?: (e: EncodeEvent) => void): Promise<number[]> {
@@ -170,9 +178,12 @@ async function scanSceneCuts(source: FrameSource, onEvent?: (e: EncodeEvent) => 
  * Quantization-aware training of the tables. Measured on bunny 640×360×120, profile M, 5000 iterations
  * (bench/explore.ts, RESULTS.md "explore-session5"): straight-through over the whole training, 4-bit tables
  * 26.16 → 26.90 dB against quantize-then-freeze over the last 15% (the earlier default), 3-bit 22.71 → 25.14 dB
- * against none; at 5 and 6 bits +0.04 and +0.01 dB (noise), hence on only at ≤ 4 bits.
+ * against none; at 5 and 6 bits +0.04 and +0.01 dB after 5000 iterations. Longer trainings fit closer and lose more
+ * to 5-bit quantization, and there it pays (3 minutes on the clock, profile M, RESULTS.md "explore-session11"):
+ * bunny 27.92 → 28.15 dB at 4.5% more bytes, vtest 31.10 → 31.58 dB at 2.6% more. At 6 bits it stays within
+ * ±0.13 dB (profile S) and costs the 8-bit re-pack of the same weights up to 1 dB, hence on only at ≤ 5 bits.
  */
-export const QUANT_AWARE_MAX_BITS = 4;
+export const QUANT_AWARE_MAX_BITS = 5;
 
 function freezeOf(options: EncodeOptions): FreezeQuantized | undefined {
   const bits = options.bits ?? DEFAULT_BIT_ALLOCATION;
@@ -274,6 +285,10 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     sceneCuts: cuts,
   });
   options.onEvent?.({ phase: 'plan', plan });
+  if (options.startFrom && options.startFrom.length !== plan.chunks.length)
+    throw new RangeError(
+      `startFrom has weights for ${options.startFrom.length} chunk(s) where this encode plans ${plan.chunks.length}`,
+    );
   const warm = options.warmStart ?? true;
   const coldIterations = options.iterations;
   const warmIterations = options.warmIterations ?? Math.max(1, Math.round(coldIterations / 2));
@@ -288,6 +303,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
   const chunks: LirnChunk[] = [];
   const segments: LirnSegment[] = [];
   const losses: Float32Array[] = [];
+  const trainedParams: ParamSet[] = [];
   let previous: ParamSet | null = null;
   let previousProjection: Projection | undefined;
   const align = options.alignment && {
@@ -338,7 +354,11 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
         holdOut: options.holdOut,
         freezeQuantized: freezeOf(options),
         quantAware: quantAwareOf(options),
-        initialParams: cold ? undefined : warmStartParams(previous!, config, planned.frameCount, chunkSeed),
+        initialParams: options.startFrom
+          ? startingChunkParams(options.startFrom[k], k, config, planned.frameCount)
+          : cold
+            ? undefined
+            : warmStartParams(previous!, config, planned.frameCount, chunkSeed),
         resume: saved && saved.frames === planned.frameCount ? saved : undefined,
         alignment:
           align && features
@@ -420,9 +440,30 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     });
     previous = params;
     previousProjection = projection;
+    trainedParams.push(params);
   }
 
-  return { file: newLirnFile(source, chunks, segments), plan, engine: engineName, iterationsRun, losses };
+  return {
+    file: newLirnFile(source, chunks, segments),
+    plan,
+    engine: engineName,
+    iterationsRun,
+    losses,
+    params: trainedParams,
+  };
+}
+
+/** `startFrom`'s weights for chunk `k`, checked against the config and the chunk's frames (copied). */
+function startingChunkParams(params: ParamSet, k: number, config: ModelConfig, frames: number): ParamSet {
+  const wanted = paramSpecs(config, frames);
+  for (const spec of wanted) {
+    const t = params.get(spec.name);
+    if (!t || t.shape.join() !== spec.shape.join())
+      throw new RangeError(
+        `startFrom: chunk ${k} needs ${spec.name} [${spec.shape}], got ${t ? `[${t.shape}]` : 'nothing'}`,
+      );
+  }
+  return cloneParamSet(params);
 }
 
 function chunkSegments(
