@@ -41,6 +41,8 @@ export interface BenchOptions {
   speedIterations: number;
   profiles: ProfileName[];
   bits: number[];
+  /** rd: SuiteContext.tuneShare. */
+  tuneShare?: number;
   alphas: number[];
   peers: boolean;
   /** Engines whose training throughput the speed suite measures. */
@@ -122,6 +124,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
     outDir: o.outDir,
     profiles: o.profiles,
     bits: o.bits,
+    tuneShare: o.tuneShare,
     peers: o.peers,
     runInfo: () => startRunInfo(REPO_ROOT, engineLabel, o.renderer.label, o.quick, o.command),
     log,

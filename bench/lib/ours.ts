@@ -8,9 +8,9 @@
 import type { RendererFactory } from '../../src/codec/decoder/stream-decoder.js';
 import { StreamDecoder } from '../../src/codec/decoder/stream-decoder.js';
 import { type BitAllocation, uniformBitAllocation } from '../../src/codec/encoder/bit-allocation.js';
-import type { EngineFactory } from '../../src/codec/engine/types.js';
+import type { EngineFactory, GroupRates } from '../../src/codec/engine/types.js';
 import { type ModelConfig, type ProfileName, profileConfig } from '../../src/codec/model/config.js';
-import { parameterCount } from '../../src/codec/model/params.js';
+import { type ParamSet, parameterCount } from '../../src/codec/model/params.js';
 import { toRgb8 } from '../../src/codec/render/output.js';
 import { type EncodeStore, encodeChunked, memoryStore } from '../../src/codec/segmenter/encode.js';
 import { typicalChunkFrames } from '../../src/codec/segmenter/plan.js';
@@ -35,6 +35,10 @@ export interface OursEncodeOptions {
   allocation?: 'rd' | 'group';
   /** Reuse trained chunks of an earlier call with the same setup (re-packing at another bit depth). */
   store?: EncodeStore;
+  /** Start every chunk from these weights (EncodeOptions.startFrom: an earlier encode's `params`). */
+  startFrom?: readonly ParamSet[];
+  /** Learning rates per group (EncodeOptions.rates). */
+  rates?: Partial<GroupRates>;
   log?: (line: string) => void;
 }
 
@@ -59,6 +63,8 @@ export interface OursEncoding {
   /** Wall time of this encode call (training + packing + writing). */
   encodeSeconds: number;
   store: EncodeStore;
+  /** Each chunk's trained weights before coding. */
+  params: ParamSet[];
 }
 
 /** The config `lirn encode` would pick for this clip: the profile sized for the default chunk length. */
@@ -86,6 +92,8 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     renderer: o.renderer,
     holdOut: o.holdOut,
     store,
+    ...(o.startFrom ? { startFrom: o.startFrom } : {}),
+    ...(o.rates ? { rates: o.rates } : {}),
     // One checkpoint per chunk, at its end: what a re-pack needs, without slowing training down.
     checkpointEvery: o.iterations,
     onEvent: (e) => {
@@ -116,6 +124,7 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     breakdown: byteBreakdown(bytes),
     encodeSeconds,
     store,
+    params: result.params,
   };
 }
 

@@ -24,6 +24,11 @@ export interface SuiteContext {
   outDir: string;
   profiles: ProfileName[];
   bits: number[];
+  /**
+   * rd: depths at or below QUANT_AWARE_MAX_BITS fine-tune each profile's plain training straight-through for this
+   * share of its time instead of training their own (the profile's `minutes` split between them). Default: off.
+   */
+  tuneShare?: number;
   /** Run the FFmpeg peers (x264, x265, SVT-AV1, minterpolate, lanczos). */
   peers: boolean;
   /** Run info for a suite starting now. */

@@ -6,8 +6,9 @@
  */
 import type { ProfileName } from '../../src/codec/model/config.js';
 import { memoryStore, QUANT_AWARE_MAX_BITS } from '../../src/codec/segmenter/encode.js';
+import { DEFAULT_GROUP_RATES, scaleRates } from '../../src/codec/train/rates.js';
 import { bdPsnr, bdRate, Pchip, paretoFront, type RdSample } from '../lib/bdrate.js';
-import { decodeOurs, encodeOurs } from '../lib/ours.js';
+import { decodeOurs, encodeOurs, type OursEncoding } from '../lib/ours.js';
 import { PEERS, type PeerCodec, type RateSetting, type RdPoint, runPeer } from '../lib/peers.js';
 import type { Headline, SuiteResult, Table } from '../lib/results.js';
 import { finishRun } from '../lib/run-info.js';
@@ -47,6 +48,14 @@ export interface RdData {
 
 const ANCHOR = PEERS.x265_444.name;
 
+/**
+ * Learning rates of a straight-through fine-tune of a finished plain training (`tuneShare`): 0.3× the defaults.
+ * Measured on profile S, 3 minutes of plain training then 0.9 minutes tuned at 5 bits (RESULTS.md
+ * explore-session11): at 0.1× bunny 26.69 → 26.83 dB and vtest 29.85 → 30.34 dB at the same bytes, at 0.3× bunny
+ * 26.64 → 26.86 dB.
+ */
+export const TUNE_RATES = scaleRates(DEFAULT_GROUP_RATES, 0.3);
+
 export function peerPlan(
   quick: boolean,
 ): Array<{ key: keyof typeof PEERS; peer: PeerCodec; settings: RateSetting[] }> {
@@ -74,16 +83,29 @@ export async function runRd(
   const { clip } = sc;
   const ours: OurRdPoint[] = [];
   for (const profile of ctx.profiles) {
-    // Depths above QUANT_AWARE_MAX_BITS re-pack one training; lower ones train with their tables straight-through
-    // quantized at that depth (the encoder's default there), so they get a training of their own. Each training
-    // runs on the clock for the budget (TrainOptions.timeBudgetMs): its schedule ends on time however the
-    // machine's speed drifts, and its iterations are what the budget gave.
-    const budget = trainingBudget(ctx, ctx.minutes);
-    const stores = new Map<boolean, ReturnType<typeof memoryStore>>();
-    const encodeSeconds = new Map<boolean, number>();
-    for (const bits of ctx.bits) {
-      const finetuned = bits <= QUANT_AWARE_MAX_BITS;
-      if (!stores.has(finetuned)) stores.set(finetuned, memoryStore());
+    // Depths above QUANT_AWARE_MAX_BITS re-pack one plain training. Lower ones have their tables straight-through
+    // quantized at that depth (the encoder's default there): by default a training of their own; with
+    // `tuneShare` a fine-tune of the plain training instead, the profile's budget split between the two. Each
+    // training runs on the clock (TrainOptions.timeBudgetMs): its schedule ends on time however the machine's
+    // speed drifts, and its iterations are what the budget gave.
+    const low = ctx.bits.filter((b) => b <= QUANT_AWARE_MAX_BITS);
+    const tuned = ctx.tuneShare !== undefined && low.length > 0;
+    const plainMinutes = tuned ? ctx.minutes / (1 + ctx.tuneShare! * low.length) : ctx.minutes;
+    const stores = new Map<number | 'plain', ReturnType<typeof memoryStore>>();
+    const encodeSeconds = new Map<number | 'plain', number>();
+    let plain: OursEncoding | null = null;
+    const plainBits = ctx.bits.filter((b) => b > QUANT_AWARE_MAX_BITS);
+    // Tuned depths start from the plain training, which runs first even when no plain depth is asked for (at 8
+    // bits, not scored then).
+    const unscoredPlain = tuned && !plainBits.length;
+    const order = tuned ? [...(unscoredPlain ? [8] : plainBits), ...low] : ctx.bits;
+    for (const [i, bits] of order.entries()) {
+      const straightThrough = bits <= QUANT_AWARE_MAX_BITS;
+      const key = straightThrough ? bits : 'plain';
+      if (!stores.has(key)) stores.set(key, memoryStore());
+      const fromPlain = tuned && straightThrough;
+      if (fromPlain && !plain) throw new Error('rd: the plain training must run before a tuned depth');
+      const budget = trainingBudget(ctx, fromPlain ? plainMinutes * ctx.tuneShare! : plainMinutes);
       const enc = await encodeOurs(clip, {
         profile,
         ...budget,
@@ -91,18 +113,22 @@ export async function runRd(
         renderer: ctx.renderer.factory,
         bits,
         seed: ctx.seed,
-        store: stores.get(finetuned)!,
+        store: stores.get(key)!,
+        ...(fromPlain ? { startFrom: plain!.params, rates: TUNE_RATES } : {}),
         log: (l) => ctx.log(l),
       });
-      if (enc.iterationsRun > 0) encodeSeconds.set(finetuned, enc.encodeSeconds);
+      if (!straightThrough) plain = enc;
+      if (enc.iterationsRun > 0)
+        encodeSeconds.set(key, enc.encodeSeconds + (fromPlain ? (encodeSeconds.get('plain') ?? 0) : 0));
+      if (i === 0 && unscoredPlain) continue;
       const decoded = decodeOurs(enc.bytes, ctx.renderer.factory);
       const s = await score(clip.frames, decoded.frames, clip.width, clip.height);
       const point: OurRdPoint = {
-        codec: `ours ${profile} ${bits}-bit`,
+        codec: `ours ${profile} ${bits}-bit${fromPlain ? ' tuned' : ''}`,
         profile,
         bits,
         iterations: enc.iterations,
-        encodeSeconds: encodeSeconds.get(finetuned) ?? 0,
+        encodeSeconds: encodeSeconds.get(key) ?? 0,
         stepMs: budget.timeBudgetMs === undefined ? null : budget.timeBudgetMs / enc.totalIterations,
         parameters: enc.parameters,
         chunks: enc.chunks,
@@ -256,16 +282,25 @@ function rdTables(data: RdData): Table[] {
   const depths = [...new Set(data.ours.map((p) => p.bits))];
   const repacked = depths.filter((b) => b > QUANT_AWARE_MAX_BITS);
   const quantAware = depths.filter((b) => b <= QUANT_AWARE_MAX_BITS);
+  const tuned = data.ours.some((p) => p.codec.endsWith(' tuned'));
   const list = (bits: number[]) => bits.join(', ');
   tables.push({
     title:
       `Our codec: per profile one training (fixed wall time) re-packed at ${list(repacked)} bits` +
-      (quantAware.length ? `, one for each of ${list(quantAware)} bits` : ''),
+      (quantAware.length
+        ? tuned
+          ? `, fine-tuned from it for each of ${list(quantAware)} bits`
+          : `, one for each of ${list(quantAware)} bits`
+        : ''),
     note:
       `encode s: training + packing of the first bit depth; ${list(repacked)} bits re-pack the same weights` +
       (quantAware.length
-        ? `, ${list(quantAware)} bits train again with the tables straight-through quantized at that depth in every ` +
-          'step (quantization-aware)'
+        ? tuned
+          ? `, ${list(quantAware)} bits ("tuned") continue from those weights at 0.3× the learning rates with ` +
+            'the tables straight-through quantized at that depth in every step (their encode s include the plain ' +
+            "training's; the profile's budget is split between the trainings)"
+          : `, ${list(quantAware)} bits train again with the tables straight-through quantized at that depth in every ` +
+            'step (quantization-aware)'
         : '') +
       '. Every training runs on the clock for the budget, its cosine schedule following the share of the budget ' +
       'spent, so it ends on time whatever the load; iterations are what the budget gave the first chunk, ms/step ' +

@@ -128,3 +128,50 @@ describe('lirn bench plumbing', () => {
     expect(await writeReport(dir, join(dir, 'RESULTS.md'))).toBe(md);
   });
 });
+
+describe('lirn bench rd --tune-share', () => {
+  const W = 48;
+  const H = 32;
+  const F = 12;
+  const rdPoints = async (bits: number[]) => {
+    const dir = await mkdtemp(join(tmpdir(), 'lirn-bench-tune-'));
+    try {
+      await runBench({
+        ...defaultOptions(true),
+        suites: ['rd'],
+        clips: ['synthetic'],
+        synthetic: { width: W, height: H, frames: F },
+        iterations: 10,
+        profiles: ['S'],
+        bits,
+        tuneShare: 0.3,
+        peers: false,
+        engine: await chooseTrainEngine('auto', profileConfig('S', W, H)),
+        renderer: chooseRenderer('auto'),
+        outDir: dir,
+        reportPath: join(dir, 'RESULTS.md'),
+        log: () => {},
+      });
+      const [rd] = await readSuiteResults(dir);
+      return rd;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('fine-tunes the plain training for the straight-through depths, each point costing both trainings', async () => {
+    const rd = await rdPoints([5, 8, 4]);
+    const ours = (rd.data as { ours: Array<{ codec: string; bytes: number; encodeSeconds: number }> }).ours;
+    expect(ours.map((p) => p.codec)).toEqual(['ours S 8-bit', 'ours S 5-bit tuned', 'ours S 4-bit tuned']);
+    expect(ours[1].bytes).toBeLessThan(ours[0].bytes);
+    expect(ours[2].bytes).toBeLessThan(ours[1].bytes);
+    for (const tuned of ours.slice(1)) expect(tuned.encodeSeconds).toBeGreaterThan(ours[0].encodeSeconds);
+    expect(rd.tables[0].title).toContain('fine-tuned from it for each of 5, 4 bits');
+  });
+
+  it('trains the plain model unscored when only straight-through depths are asked for', async () => {
+    const rd = await rdPoints([5]);
+    const ours = (rd.data as { ours: Array<{ codec: string }> }).ours;
+    expect(ours.map((p) => p.codec)).toEqual(['ours S 5-bit tuned']);
+  });
+});
