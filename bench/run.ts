@@ -41,8 +41,8 @@ export interface BenchOptions {
   speedIterations: number;
   profiles: ProfileName[];
   bits: number[];
-  /** rd: SuiteContext.tuneShare. */
-  tuneShare?: number;
+  /** rd: SuiteContext.tuneBits. */
+  tuneBits?: number[];
   alphas: number[];
   peers: boolean;
   /** Engines whose training throughput the speed suite measures. */
@@ -124,7 +124,7 @@ export async function runBench(o: BenchOptions): Promise<BenchOutcome> {
     outDir: o.outDir,
     profiles: o.profiles,
     bits: o.bits,
-    tuneShare: o.tuneShare,
+    tuneBits: o.tuneBits,
     peers: o.peers,
     runInfo: () => startRunInfo(REPO_ROOT, engineLabel, o.renderer.label, o.quick, o.command),
     log,

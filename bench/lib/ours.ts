@@ -39,6 +39,8 @@ export interface OursEncodeOptions {
   startFrom?: readonly ParamSet[];
   /** Learning rates per group (EncodeOptions.rates). */
   rates?: Partial<GroupRates>;
+  /** Straight-through share of the training (EncodeOptions.quantAware); default the encoder's. */
+  quantAware?: number;
   log?: (line: string) => void;
 }
 
@@ -94,6 +96,7 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     store,
     ...(o.startFrom ? { startFrom: o.startFrom } : {}),
     ...(o.rates ? { rates: o.rates } : {}),
+    ...(o.quantAware === undefined ? {} : { quantAware: o.quantAware }),
     // One checkpoint per chunk, at its end: what a re-pack needs, without slowing training down.
     checkpointEvery: o.iterations,
     onEvent: (e) => {

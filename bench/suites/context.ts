@@ -25,10 +25,10 @@ export interface SuiteContext {
   profiles: ProfileName[];
   bits: number[];
   /**
-   * rd: depths at or below QUANT_AWARE_MAX_BITS fine-tune each profile's plain training straight-through for this
-   * share of its time instead of training their own (the profile's `minutes` split between them). Default: off.
+   * rd: depths that fine-tune each profile's plain training straight-through (TUNE_SHARE of its time each, the
+   * profile's `minutes` split between them) instead of being re-packed or trained on their own. Default: none.
    */
-  tuneShare?: number;
+  tuneBits?: number[];
   /** Run the FFmpeg peers (x264, x265, SVT-AV1, minterpolate, lanczos). */
   peers: boolean;
   /** Run info for a suite starting now. */

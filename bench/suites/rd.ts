@@ -49,12 +49,14 @@ export interface RdData {
 const ANCHOR = PEERS.x265_444.name;
 
 /**
- * Learning rates of a straight-through fine-tune of a finished plain training (`tuneShare`): 0.3× the defaults.
+ * Learning rates of a straight-through fine-tune of a finished plain training (`tuneBits`): 0.3× the defaults.
  * Measured on profile S, 3 minutes of plain training then 0.9 minutes tuned at 5 bits (RESULTS.md
  * explore-session11): at 0.1× bunny 26.69 → 26.83 dB and vtest 29.85 → 30.34 dB at the same bytes, at 0.3× bunny
  * 26.64 → 26.86 dB.
  */
 export const TUNE_RATES = scaleRates(DEFAULT_GROUP_RATES, 0.3);
+/** Share of the plain training's time each `tuneBits` depth fine-tunes for. */
+export const TUNE_SHARE = 0.3;
 
 export function peerPlan(
   quick: boolean,
@@ -83,29 +85,30 @@ export async function runRd(
   const { clip } = sc;
   const ours: OurRdPoint[] = [];
   for (const profile of ctx.profiles) {
-    // Depths above QUANT_AWARE_MAX_BITS re-pack one plain training. Lower ones have their tables straight-through
-    // quantized at that depth (the encoder's default there): by default a training of their own; with
-    // `tuneShare` a fine-tune of the plain training instead, the profile's budget split between the two. Each
-    // training runs on the clock (TrainOptions.timeBudgetMs): its schedule ends on time however the machine's
-    // speed drifts, and its iterations are what the budget gave.
-    const low = ctx.bits.filter((b) => b <= QUANT_AWARE_MAX_BITS);
-    const tuned = ctx.tuneShare !== undefined && low.length > 0;
-    const plainMinutes = tuned ? ctx.minutes / (1 + ctx.tuneShare! * low.length) : ctx.minutes;
+    // Depths above QUANT_AWARE_MAX_BITS re-pack one plain training; lower ones train on their own with their
+    // tables straight-through quantized at that depth (the encoder's default there). Depths in `tuneBits` instead
+    // fine-tune the plain training straight-through for TUNE_SHARE of its time each, the profile's budget split
+    // between them. Each training runs on the clock (TrainOptions.timeBudgetMs): its schedule ends on time however
+    // the machine's speed drifts, and its iterations are what the budget gave.
+    const tunedBits = ctx.bits.filter((b) => ctx.tuneBits?.includes(b));
+    const ownBits = ctx.bits.filter((b) => b <= QUANT_AWARE_MAX_BITS && !tunedBits.includes(b));
+    const plainBits = ctx.bits.filter((b) => b > QUANT_AWARE_MAX_BITS && !tunedBits.includes(b));
+    const plainMinutes = ctx.minutes / (1 + TUNE_SHARE * tunedBits.length);
+    // Tuned depths start from the plain training, which runs first even when no plain depth is asked for (at 8
+    // bits, not scored then).
+    const unscoredPlain = tunedBits.length > 0 && !plainBits.length;
+    const order = [...(unscoredPlain ? [8] : plainBits), ...tunedBits, ...ownBits];
     const stores = new Map<number | 'plain', ReturnType<typeof memoryStore>>();
     const encodeSeconds = new Map<number | 'plain', number>();
     let plain: OursEncoding | null = null;
-    const plainBits = ctx.bits.filter((b) => b > QUANT_AWARE_MAX_BITS);
-    // Tuned depths start from the plain training, which runs first even when no plain depth is asked for (at 8
-    // bits, not scored then).
-    const unscoredPlain = tuned && !plainBits.length;
-    const order = tuned ? [...(unscoredPlain ? [8] : plainBits), ...low] : ctx.bits;
     for (const [i, bits] of order.entries()) {
-      const straightThrough = bits <= QUANT_AWARE_MAX_BITS;
-      const key = straightThrough ? bits : 'plain';
+      const fromPlain = tunedBits.includes(bits);
+      const own = ownBits.includes(bits);
+      const key = fromPlain || own ? bits : 'plain';
       if (!stores.has(key)) stores.set(key, memoryStore());
-      const fromPlain = tuned && straightThrough;
+      const minutes = fromPlain ? plainMinutes * TUNE_SHARE : own ? ctx.minutes : plainMinutes;
+      const budget = trainingBudget(ctx, minutes);
       if (fromPlain && !plain) throw new Error('rd: the plain training must run before a tuned depth');
-      const budget = trainingBudget(ctx, fromPlain ? plainMinutes * ctx.tuneShare! : plainMinutes);
       const enc = await encodeOurs(clip, {
         profile,
         ...budget,
@@ -114,10 +117,10 @@ export async function runRd(
         bits,
         seed: ctx.seed,
         store: stores.get(key)!,
-        ...(fromPlain ? { startFrom: plain!.params, rates: TUNE_RATES } : {}),
+        ...(fromPlain ? { startFrom: plain!.params, rates: TUNE_RATES, quantAware: 1 } : {}),
         log: (l) => ctx.log(l),
       });
-      if (!straightThrough) plain = enc;
+      if (!fromPlain && !own) plain = enc;
       if (enc.iterationsRun > 0)
         encodeSeconds.set(key, enc.encodeSeconds + (fromPlain ? (encodeSeconds.get('plain') ?? 0) : 0));
       if (i === 0 && unscoredPlain) continue;
@@ -280,9 +283,10 @@ function rdHeadline(data: RdData): Headline[] {
 function rdTables(data: RdData): Table[] {
   const tables: Table[] = [];
   const depths = [...new Set(data.ours.map((p) => p.bits))];
-  const repacked = depths.filter((b) => b > QUANT_AWARE_MAX_BITS);
-  const quantAware = depths.filter((b) => b <= QUANT_AWARE_MAX_BITS);
-  const tuned = data.ours.some((p) => p.codec.endsWith(' tuned'));
+  const tunedDepths = [...new Set(data.ours.filter((p) => p.codec.endsWith(' tuned')).map((p) => p.bits))];
+  const tuned = tunedDepths.length > 0;
+  const repacked = depths.filter((b) => b > QUANT_AWARE_MAX_BITS && !tunedDepths.includes(b));
+  const quantAware = tuned ? tunedDepths : depths.filter((b) => b <= QUANT_AWARE_MAX_BITS);
   const list = (bits: number[]) => bits.join(', ');
   tables.push({
     title:

@@ -129,11 +129,11 @@ describe('lirn bench plumbing', () => {
   });
 });
 
-describe('lirn bench rd --tune-share', () => {
+describe('lirn bench rd --tune-bits', () => {
   const W = 48;
   const H = 32;
   const F = 12;
-  const rdPoints = async (bits: number[]) => {
+  const rdPoints = async (bits: number[], tuneBits: number[]) => {
     const dir = await mkdtemp(join(tmpdir(), 'lirn-bench-tune-'));
     try {
       await runBench({
@@ -144,7 +144,7 @@ describe('lirn bench rd --tune-share', () => {
         iterations: 10,
         profiles: ['S'],
         bits,
-        tuneShare: 0.3,
+        tuneBits,
         peers: false,
         engine: await chooseTrainEngine('auto', profileConfig('S', W, H)),
         renderer: chooseRenderer('auto'),
@@ -160,7 +160,7 @@ describe('lirn bench rd --tune-share', () => {
   };
 
   it('fine-tunes the plain training for the straight-through depths, each point costing both trainings', async () => {
-    const rd = await rdPoints([5, 8, 4]);
+    const rd = await rdPoints([5, 8, 4], [5, 4]);
     const ours = (rd.data as { ours: Array<{ codec: string; bytes: number; encodeSeconds: number }> }).ours;
     expect(ours.map((p) => p.codec)).toEqual(['ours S 8-bit', 'ours S 5-bit tuned', 'ours S 4-bit tuned']);
     expect(ours[1].bytes).toBeLessThan(ours[0].bytes);
@@ -170,7 +170,7 @@ describe('lirn bench rd --tune-share', () => {
   });
 
   it('trains the plain model unscored when only straight-through depths are asked for', async () => {
-    const rd = await rdPoints([5]);
+    const rd = await rdPoints([5], [5]);
     const ours = (rd.data as { ours: Array<{ codec: string }> }).ours;
     expect(ours.map((p) => p.codec)).toEqual(['ours S 5-bit tuned']);
   });

@@ -26,8 +26,8 @@ options
   --speed-iterations N    iterations of the speed suite's encode (default 2000, as lirn encode)
   --profiles LIST         profiles for rd (default S,M,L; --quick: S,M)
   --bits LIST             quantization depths for rd (default 8,6,4)
-  --tune-share F          rd: depths ≤ 5 fine-tune each profile's plain training straight-through for F × its
-                          time instead of training their own (the profile's --minutes split between them)
+  --tune-bits LIST        rd: these of --bits fine-tune each profile's plain training straight-through (0.3 of
+                          its time each, the profile's --minutes split between them) instead of their own
   --alphas LIST           hold-out strides for interp (default 2,4,8)
   --no-peers              skip FFmpeg peers (codecs, minterpolate, lanczos)
   --engine NAME           training engine: auto, native, tfjs (default auto)
@@ -49,7 +49,7 @@ const options = {
   'speed-iterations': { type: 'string' },
   profiles: { type: 'string' },
   bits: { type: 'string' },
-  'tune-share': { type: 'string' },
+  'tune-bits': { type: 'string' },
   alphas: { type: 'string' },
   'no-peers': { type: 'boolean', default: false },
   engine: { type: 'string', default: 'auto' },
@@ -137,7 +137,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       base.speedIterations,
     profiles,
     bits: integers(values.bits, '--bits', 2, 14) ?? base.bits,
-    tuneShare: parsePositive(values['tune-share'], '--tune-share'),
+    tuneBits: integers(values['tune-bits'], '--tune-bits', 2, 14),
     alphas: integers(values.alphas, '--alphas', 2, 64) ?? base.alphas,
     peers: !values['no-peers'],
     engine,

@@ -28,7 +28,7 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
   --chunk-segments N        segments that share one model (default 4)
   --no-scene-cuts           do not start new models at scene cuts
   --bits B                  quantization bits for tables/hypernetworks (latents/base get B+2; default 6);
-                            at B ≤ 5 the tables train on their quantization grid (straight-through)
+                            at B ≤ 4 the tables train on their quantization grid (straight-through)
   --allocation rd|group     rd (default): each tensor gets the depth that keeps the distortion of --bits for
                             fewer bytes, with its own Huffman table; group: every tensor of a group at --bits
   --engine auto|native|tfjs training engine (default auto: the fastest available)

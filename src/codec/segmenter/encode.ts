@@ -178,12 +178,12 @@ async function scanSceneCuts(source: FrameSource, onEvent?: (e: EncodeEvent) => 
  * Quantization-aware training of the tables. Measured on bunny 640×360×120, profile M, 5000 iterations
  * (bench/explore.ts, RESULTS.md "explore-session5"): straight-through over the whole training, 4-bit tables
  * 26.16 → 26.90 dB against quantize-then-freeze over the last 15% (the earlier default), 3-bit 22.71 → 25.14 dB
- * against none; at 5 and 6 bits +0.04 and +0.01 dB after 5000 iterations. Longer trainings fit closer and lose more
- * to 5-bit quantization, and there it pays (3 minutes on the clock, profile M, RESULTS.md "explore-session11"):
- * bunny 27.92 → 28.15 dB at 4.5% more bytes, vtest 31.10 → 31.58 dB at 2.6% more. At 6 bits it stays within
- * ±0.13 dB (profile S) and costs the 8-bit re-pack of the same weights up to 1 dB, hence on only at ≤ 5 bits.
+ * against none; at 5 and 6 bits +0.04 and +0.01 dB. At 5 bits after longer trainings it gains 0.2–0.5 dB where
+ * every table is packed at 5 bits, but the rd allocation does better with plain weights (`lirn bench rd --bits 5
+ * --minutes 2 --profiles M`, RESULTS.md "explore-session11"): bunny 27.92 dB at 0.0379 bpp plain against 27.97 at
+ * 0.0404 straight-through, vtest 31.62 at 0.0313 against 31.30 at 0.0307 — hence on only at ≤ 4 bits.
  */
-export const QUANT_AWARE_MAX_BITS = 5;
+export const QUANT_AWARE_MAX_BITS = 4;
 
 function freezeOf(options: EncodeOptions): FreezeQuantized | undefined {
   const bits = options.bits ?? DEFAULT_BIT_ALLOCATION;
