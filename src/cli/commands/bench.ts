@@ -137,7 +137,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       base.speedIterations,
     profiles,
     bits: integers(values.bits, '--bits', 2, 14) ?? base.bits,
-    tuneBits: integers(values['tune-bits'], '--tune-bits', 2, 14),
+    tuneBits: tuneBits(values['tune-bits'], integers(values.bits, '--bits', 2, 14) ?? base.bits),
     alphas: integers(values.alphas, '--alphas', 2, 64) ?? base.alphas,
     peers: !values['no-peers'],
     engine,
@@ -153,4 +153,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
   });
   process.stderr.write(`bench: ${outcome.files.length} file(s) written; summary in ${outcome.report}\n`);
   return 0;
+}
+
+/** `--tune-bits`: depths that must be among the rd depths (`bits`). */
+function tuneBits(text: string | undefined, bits: number[]): number[] | undefined {
+  const tuned = integers(text, '--tune-bits', 2, 14);
+  const stray = tuned?.filter((b) => !bits.includes(b)) ?? [];
+  if (stray.length)
+    throw new UsageError(`--tune-bits ${stray.join(',')} not among --bits ${bits.join(',')}`);
+  return tuned;
 }
