@@ -95,6 +95,7 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     holdOut: o.holdOut,
     store,
     ...(o.startFrom ? { startFrom: o.startFrom } : {}),
+    keepParams: true,
     ...(o.rates ? { rates: o.rates } : {}),
     ...(o.quantAware === undefined ? {} : { quantAware: o.quantAware }),
     // One checkpoint per chunk, at its end: what a re-pack needs, without slowing training down.
@@ -127,7 +128,7 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     breakdown: byteBreakdown(bytes),
     encodeSeconds,
     store,
-    params: result.params,
+    params: result.params!,
   };
 }
 

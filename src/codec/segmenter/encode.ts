@@ -133,6 +133,8 @@ export interface EncodeOptions {
    * a lower depth with a smaller `rates` (bench/suites/rd.ts).
    */
   startFrom?: readonly ParamSet[];
+  /** Return every chunk's trained weights in EncodeResult.params (one model per chunk held until the end). */
+  keepParams?: boolean;
   /**
    * Align each chunk's latents with per-frame features (paper eq. 6, src/codec/align): every chunk trains its
    * own projection, which is written to its `lirA` box with the provider's feature space.
@@ -159,8 +161,8 @@ export interface EncodeResult {
   iterationsRun: number;
   /** Final training loss curve of every chunk (restored chunks included). */
   losses: Float32Array[];
-  /** Each chunk's trained weights before coding (another encode's `startFrom`). */
-  params: ParamSet[];
+  /** With `keepParams`: each chunk's trained weights before coding (another encode's `startFrom`). */
+  params?: ParamSet[];
 }
 
 async function scanSceneCuts(source: FrameSource, onEvent?: (e: EncodeEvent) => void): Promise<number[]> {
@@ -440,7 +442,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     });
     previous = params;
     previousProjection = projection;
-    trainedParams.push(params);
+    if (options.keepParams) trainedParams.push(params);
   }
 
   return {
@@ -449,7 +451,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     engine: engineName,
     iterationsRun,
     losses,
-    params: trainedParams,
+    ...(options.keepParams ? { params: trainedParams } : {}),
   };
 }
 

@@ -178,12 +178,13 @@ describe('encodeChunked', () => {
   });
 
   it("starts every chunk from startFrom's weights and returns each chunk's trained weights", async () => {
-    const first = await encodeChunked(await options({ iterations: 40 }));
+    expect((await encodeChunked(await options({ iterations: 5 }))).params).toBeUndefined();
+    const first = await encodeChunked(await options({ iterations: 40, keepParams: true }));
     expect(first.params).toHaveLength(first.file.chunks.length);
     const still = { latents: 0, encoding: 0, base: 0, hyper: 0, patch: 0 };
     // At rate 0 nothing moves: the weights, and so the coded chunks, are the first encode's.
     const again = await encodeChunked(
-      await options({ iterations: 5, startFrom: first.params, rates: still }),
+      await options({ iterations: 5, startFrom: first.params, rates: still, keepParams: true }),
     );
     expect(again.params).toEqual(first.params);
     expect(writeLirnFile(again.file)).toEqual(writeLirnFile(first.file));
@@ -192,11 +193,12 @@ describe('encodeChunked', () => {
   });
 
   it('names what does not fit in startFrom', async () => {
-    const first = await encodeChunked(await options({ iterations: 5 }));
-    await expect(encodeChunked(await options({ startFrom: first.params.slice(1) }))).rejects.toThrow(
+    const first = await encodeChunked(await options({ iterations: 5, keepParams: true }));
+    const params = first.params!;
+    await expect(encodeChunked(await options({ startFrom: params.slice(1) }))).rejects.toThrow(
       /startFrom has weights for 2 chunk\(s\) where this encode plans 3/,
     );
-    const wide = first.params.map((p) => new Map(p));
+    const wide = params.map((p) => new Map(p));
     wide[1].set('latents', { shape: [1, 1], data: new Float32Array(1) });
     await expect(encodeChunked(await options({ startFrom: wide }))).rejects.toThrow(
       /startFrom: chunk 1 needs latents \[\d+,\d+\], got \[1,1\]/,
