@@ -34,7 +34,7 @@ import { DEFAULT_IMPORTANCE, type ImportanceSampling } from '../src/codec/train/
 import { DEFAULT_GROUP_RATES } from '../src/codec/train/rates.js';
 import { MAX_ITERATIONS, train } from '../src/codec/train/trainer.js';
 import { type ClipName, loadClip } from './lib/clips.js';
-import { decodedQuality } from './lib/decoded-quality.js';
+import { decodedQuality, everyEighthFrame } from './lib/decoded-quality.js';
 import { type SuiteResult, writeSuiteResult } from './lib/results.js';
 import { finishRun, startRunInfo } from './lib/run-info.js';
 
@@ -325,8 +325,7 @@ const loaded = await loadClip(values.clip as ClipName, { log: (l) => process.std
 const clip = values.frames ? { ...loaded, frames: loaded.frames.slice(0, Number(values.frames)) } : loaded;
 const { width, height } = clip;
 const frames = clip.frames.length;
-const evalStride = Math.min(8, frames);
-const evalFrames = Array.from({ length: Math.ceil(frames / evalStride) }, (_, i) => i * evalStride);
+const evalFrames = everyEighthFrame(frames);
 const renderer = chooseRenderer('auto');
 
 /**

@@ -6,14 +6,14 @@
  *   npx tsx bench/ladder.ts [--clip bunny] [--rungs S,M,L] [--minutes 2] [--alone] [--seed 1] [--bits 6]
  */
 import { parseArgs } from 'node:util';
-import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
+import { chooseRenderer } from '../src/cli/engines.js';
 import { uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
 import { type ModelConfig, type ProfileName, profileConfig } from '../src/codec/model/config.js';
 import type { ParamSet } from '../src/codec/model/params.js';
-import { MAX_ITERATIONS, train } from '../src/codec/train/trainer.js';
 import { type ClipName, loadClip } from './lib/clips.js';
-import { decodedQuality } from './lib/decoded-quality.js';
+import { decodedQuality, everyEighthFrame } from './lib/decoded-quality.js';
 import { growParams } from './lib/grow.js';
+import { trainOnClock } from './lib/train-on-clock.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,26 +29,21 @@ const { values } = parseArgs({
 const clip = await loadClip(values.clip as ClipName, { log: (l) => process.stderr.write(`${l}\n`) });
 const { width, height } = clip;
 const frames = clip.frames.length;
-const evalFrames = Array.from({ length: Math.ceil(frames / 8) }, (_, i) => i * 8);
+const evalFrames = everyEighthFrame(frames);
 const renderer = chooseRenderer('auto');
 const bits = uniformBitAllocation(Number(values.bits));
-const timeBudgetMs = Number(values.minutes) * 60_000;
 
 let below: { config: ModelConfig; params: ParamSet } | null = null;
 for (const rung of values.rungs!.split(',') as ProfileName[]) {
   const config = profileConfig(rung, width, height, frames);
   const initialParams = below && !values.alone ? growParams(below.config, below.params, config) : undefined;
-  const result = await train({
-    frames: clip.frames,
-    width,
-    height,
+  const result = await trainOnClock(
+    clip,
     config,
-    iterations: MAX_ITERATIONS,
-    timeBudgetMs,
-    engine: await chooseTrainEngine('native', config),
-    seed: Number(values.seed),
-    ...(initialParams ? { initialParams } : {}),
-  });
+    Number(values.minutes),
+    Number(values.seed),
+    initialParams ? { initialParams } : {},
+  );
   const m = decodedQuality(clip, config, result.params, evalFrames, renderer.factory, bits);
   process.stdout.write(
     `${rung}${initialParams ? ' grown' : ' alone'}\tit ${result.iteration}\t${m.psnr.toFixed(2)} dB\t${m.bpp.toFixed(4)} bpp\n`,

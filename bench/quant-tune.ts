@@ -9,14 +9,15 @@
  *   npx tsx bench/quant-tune.ts --clip bunny --profile S --minutes 3 --tune 0.9 --tune-rate 0.3
  */
 import { parseArgs } from 'node:util';
-import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
+import { chooseRenderer } from '../src/cli/engines.js';
 import { uniformBitAllocation } from '../src/codec/encoder/bit-allocation.js';
 import { PROFILE_NAMES, type ProfileName, profileConfig } from '../src/codec/model/config.js';
 import type { ParamSet } from '../src/codec/model/params.js';
 import { DEFAULT_GROUP_RATES, scaleRates } from '../src/codec/train/rates.js';
-import { MAX_ITERATIONS, type TrainOptions, train } from '../src/codec/train/trainer.js';
+import type { TrainOptions } from '../src/codec/train/trainer.js';
 import { type ClipName, loadClip } from './lib/clips.js';
-import { decodedQuality } from './lib/decoded-quality.js';
+import { decodedQuality, everyEighthFrame } from './lib/decoded-quality.js';
+import { trainOnClock } from './lib/train-on-clock.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,20 +39,10 @@ const { width, height } = clip;
 const config = profileConfig(profile, width, height, clip.frames.length);
 const qatBits = Number(values['qat-bits']);
 const renderer = chooseRenderer('auto');
-const evalFrames = Array.from({ length: Math.ceil(clip.frames.length / 8) }, (_, i) => i * 8);
+const evalFrames = everyEighthFrame(clip.frames.length);
 
 async function trainFor(minutes: number, extra: Partial<TrainOptions>): Promise<ParamSet> {
-  const result = await train({
-    frames: clip.frames,
-    width,
-    height,
-    config,
-    iterations: MAX_ITERATIONS,
-    timeBudgetMs: minutes * 60_000,
-    engine: await chooseTrainEngine('native', config),
-    seed: Number(values.seed),
-    ...extra,
-  });
+  const result = await trainOnClock(clip, config, minutes, Number(values.seed), extra);
   process.stdout.write(`  trained ${result.iteration} iterations in ${minutes} min\n`);
   return result.params;
 }

@@ -13,7 +13,7 @@ import { type ProfileName, profileConfig } from '../src/codec/model/config.js';
 import { type ParamSet, parameterCount } from '../src/codec/model/params.js';
 import { DEFAULT_BATCH_SAMPLES, DEFAULT_FRAMES_PER_BATCH, train } from '../src/codec/train/trainer.js';
 import { type ClipName, loadClip } from './lib/clips.js';
-import { decodedQuality } from './lib/decoded-quality.js';
+import { decodedQuality, everyEighthFrame } from './lib/decoded-quality.js';
 import type { SuiteResult } from './lib/results.js';
 import { writeSuiteResult } from './lib/results.js';
 import { finishRun, startRunInfo } from './lib/run-info.js';
@@ -47,7 +47,7 @@ interface Curve {
 
 const clip = await loadClip(values.clip as ClipName, { log: (l) => process.stderr.write(`${l}\n`) });
 const { width, height } = clip;
-const evalFrames = Array.from({ length: Math.ceil(clip.frames.length / 8) }, (_, i) => i * 8);
+const evalFrames = everyEighthFrame(clip.frames.length);
 const renderer = chooseRenderer('auto');
 const run = startRunInfo(process.cwd(), 'native + tfjs', renderer.label, false);
 

@@ -15,6 +15,12 @@ import { writeLirnFile } from '../../src/container/index.js';
 import { newLirnFile } from '../../src/container/lirn-file.js';
 import type { MemoryClip } from './peers.js';
 
+/** The frames the exploration benchmarks score: every 8th (every frame of clips shorter than 8). */
+export function everyEighthFrame(frameCount: number): number[] {
+  const stride = Math.min(8, frameCount);
+  return Array.from({ length: Math.ceil(frameCount / stride) }, (_, i) => i * stride);
+}
+
 export function decodedQuality(
   clip: MemoryClip,
   config: ModelConfig,
