@@ -311,6 +311,34 @@ const variants: Record<string, Variant> = {
     { fraction: 0.35, framesPerCell: 8 },
     { fraction: 0.7, framesPerCell: 8 },
   ]),
+  'M+T1f1': extraTemporal('M', [{ fraction: 0.15, framesPerCell: 1 }]),
+  'M+T2f1': extraTemporal('M', [
+    { fraction: 0.1, framesPerCell: 1 },
+    { fraction: 0.2, framesPerCell: 1 },
+  ]),
+  'M+T2f2': extraTemporal('M', [
+    { fraction: 0.1, framesPerCell: 2 },
+    { fraction: 0.2, framesPerCell: 2 },
+  ]),
+  'M+T2f1c': extraTemporal('M', [
+    { fraction: 0.05, framesPerCell: 1 },
+    { fraction: 0.1, framesPerCell: 1 },
+  ]),
+  'M+T3f1': extraTemporal('M', [
+    { fraction: 0.1, framesPerCell: 1 },
+    { fraction: 0.2, framesPerCell: 1 },
+    { fraction: 0.4, framesPerCell: 1 },
+  ]),
+  'M+T2f1b': extraTemporal('M', [
+    { fraction: 0.2, framesPerCell: 1 },
+    { fraction: 0.4, framesPerCell: 1 },
+  ]),
+  'M+T4f1': extraTemporal('M', [
+    { fraction: 0.05, framesPerCell: 1 },
+    { fraction: 0.1, framesPerCell: 1 },
+    { fraction: 0.2, framesPerCell: 1 },
+    { fraction: 0.4, framesPerCell: 1 },
+  ]),
   'M-z16': hyperShape('M', { latent: 16 }),
   'M-z64': hyperShape('M', { latent: 64 }),
   'M-hh16': hyperShape('M', { hidden: 16 }),

@@ -41,12 +41,19 @@ export interface OursEncodeOptions {
   rates?: Partial<GroupRates>;
   /** Straight-through share of the training (EncodeOptions.quantAware); default the encoder's. */
   quantAware?: number;
+  /** EncodeOptions.frameLevels; default 'auto' (as `lirn encode`). A re-pack passes the first encode's choice. */
+  frameLevels?: 'auto' | 'on' | 'off';
   log?: (line: string) => void;
 }
 
 export interface OursEncoding {
   profile: ProfileName;
+  /** The config the chunks trained (the profile's, with frame levels where the encode chose them). */
   config: ModelConfig;
+  /** Whether the chunks have frame levels. */
+  frameLevels: boolean;
+  /** The frame-level probe's gain (dB), when one ran. */
+  frameLevelGainDb: number | null;
   bits: number | 'default';
   /** Iterations the first chunk trained (with a time budget, what the budget gave). */
   iterations: number;
@@ -81,6 +88,8 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
   const bits: BitAllocation | undefined = o.bits === undefined ? undefined : uniformBitAllocation(o.bits);
   const log = o.log ?? (() => {});
   let lastShown = -1;
+  let frameLevelGainDb: number | null = null;
+  const frameLevels = o.frameLevels ?? 'auto';
   const started = performance.now();
   const result = await encodeChunked({
     source: memorySource(clip.frames, clip.width, clip.height, clip.fps),
@@ -98,9 +107,16 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     keepParams: true,
     ...(o.rates ? { rates: o.rates } : {}),
     ...(o.quantAware === undefined ? {} : { quantAware: o.quantAware }),
+    frameLevels,
     // One checkpoint per chunk, at its end: what a re-pack needs, without slowing training down.
     checkpointEvery: o.iterations,
     onEvent: (e) => {
+      if (e.phase === 'frame-levels') {
+        frameLevelGainDb = e.gainDb;
+        log(
+          `  ${o.profile} frame levels ${e.keep ? 'kept' : 'left out'}: +${e.gainDb.toFixed(2)} dB against ${e.costDb.toFixed(2)} dB`,
+        );
+      }
       if (e.phase !== 'train') return;
       const tenth = Math.floor((10 * e.iteration) / e.iterations);
       if (tenth === lastShown && e.iteration !== e.iterations) return;
@@ -115,7 +131,12 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
   const pixels = clip.width * clip.height * clip.frames.length;
   return {
     profile: o.profile,
-    config,
+    config: result.file.chunks[0].config,
+    frameLevels:
+      result.file.chunks[0].config.encoding.otype === 'HashGrid' &&
+      config.encoding.otype === 'HashGrid' &&
+      result.file.chunks[0].config.encoding.n_levels > config.encoding.n_levels,
+    frameLevelGainDb,
     bits: o.bits ?? 'default',
     iterations: result.losses[0]?.length ?? o.iterations,
     totalIterations: result.losses.reduce((n, l) => n + l.length, 0),

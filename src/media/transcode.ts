@@ -49,6 +49,8 @@ export interface FileEncodeOptions {
   holdOut?: number;
   /** Feature alignment (src/codec/align): each chunk gets a lirA box. */
   alignment?: EncodeAlignment;
+  /** EncodeOptions.frameLevels (default 'off'; `lirn encode` asks for 'auto'). */
+  frameLevels?: 'auto' | 'on' | 'off';
   /** Directory for resumable state; default `<output>.work`. Removed after a successful encode. */
   workDir?: string;
   onEvent?: (e: EncodeEvent) => void;
@@ -95,6 +97,7 @@ export async function encodeFileToLirn(o: FileEncodeOptions): Promise<FileEncode
       bits: o.bits ?? null,
       allocation: o.allocation ?? 'rd',
       holdOut: o.holdOut ?? 1,
+      frameLevels: o.frameLevels ?? 'off',
       ...(o.alignment
         ? {
             align: [o.alignment.provider.space, o.alignment.provider.dim, o.alignment.lambda ?? null],
@@ -118,6 +121,7 @@ export async function encodeFileToLirn(o: FileEncodeOptions): Promise<FileEncode
       renderer: o.renderer,
       holdOut: o.holdOut,
       alignment: o.alignment,
+      frameLevels: o.frameLevels,
       store,
       onEvent: o.onEvent,
       signal: o.signal,

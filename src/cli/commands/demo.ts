@@ -58,6 +58,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     'chunk-segments': '1',
     'no-scene-cuts': false,
     allocation: 'rd',
+    'frame-levels': 'auto',
   });
 
   const { factory, label } = chooseRenderer('auto');

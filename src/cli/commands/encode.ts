@@ -32,6 +32,9 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
   --allocation rd|group     rd (default): each tensor gets the depth that keeps the distortion of --bits for
                             fewer bytes, with its own Huffman table; group: every tensor of a group at --bits
   --engine auto|native|tfjs training engine (default auto: the fastest available)
+  --frame-levels auto|on|off  spatio-temporal levels with a time cell per frame, for what moves in place (a fixed
+                            camera's people); auto (default): two 500-iteration probes on the first chunk, without
+                            and with them, keep them where they gain more than their parameters would elsewhere
   --hold-out A              train only every A-th frame (the rest come from latent interpolation)
   --seed N                  random seed (default 0); the same seed gives the same bytes
   --align builtin           align the latents with the built-in image features (searchable: lirn search)
@@ -65,6 +68,7 @@ export const encodeOptions = {
   allocation: { type: 'string', default: 'rd' },
   engine: { type: 'string', default: 'auto' },
   'hold-out': { type: 'string' },
+  'frame-levels': { type: 'string', default: 'auto' },
   seed: { type: 'string', default: '0' },
   align: { type: 'string' },
   'align-features': { type: 'string' },
@@ -108,6 +112,14 @@ export function encodeProgress(label = 'encode'): { onEvent: (e: EncodeEvent) =>
           psnr: `${e.psnr.toFixed(2)}dB`,
           eta: formatDuration(e.etaMs / 1000),
         });
+      } else if (e.phase === 'frame-levels-probe') {
+        process.stderr.write(
+          `${label}: probing frame levels on the first chunk (2 × ${e.iterations} iterations)\n`,
+        );
+      } else if (e.phase === 'frame-levels') {
+        process.stderr.write(
+          `${label}: frame levels ${e.keep ? 'kept' : 'left out'} (they gain ${e.gainDb.toFixed(2)} dB where their parameters would buy ${e.costDb.toFixed(2)}; ${(e.ms / 1000).toFixed(1)} s)\n`,
+        );
       } else if (e.phase === 'pack' && view) {
         view.update(e.chunk * 1000 + 1000, { chunk: `${e.chunk + 1}/${e.chunks}`, it: 'coding weights' });
       } else if (e.phase === 'chunk-done' && e.resumed) {
@@ -170,6 +182,7 @@ export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Pro
       allocation: allocationOf(values.allocation ?? 'rd'),
       renderer: probeRenderer(),
       holdOut: parsePositive(values['hold-out'], '--hold-out', { integer: true }),
+      frameLevels: frameLevelsOf(values['frame-levels']),
       alignment,
       onEvent: progress.onEvent,
     });
@@ -185,6 +198,11 @@ export async function runEncode(values: EncodeValues, usage = ENCODE_USAGE): Pro
     progress.stop();
     throw e;
   }
+}
+
+function frameLevelsOf(value: string): 'auto' | 'on' | 'off' {
+  if (value === 'auto' || value === 'on' || value === 'off') return value;
+  throw new UsageError(`--frame-levels must be auto, on or off, got '${value}'`);
 }
 
 export async function encodeCommand(argv: string[]): Promise<number> {

@@ -149,6 +149,47 @@ export function profileTimeResolutions(levels: number, chunkFrames: number): num
 }
 
 /**
+ * Frame levels: spatio-temporal hash-grid levels with one time cell per frame (T = the chunk's frames), at these
+ * fractions of the finest level's resolution, appended after a profile's own levels. They hold what changes from
+ * frame to frame in place (people walking across a fixed camera's view), which neither the static levels, the
+ * coarse spatio-temporal ones (a cell per 8+ frames) nor the per-frame latent can place. Measured with profile M,
+ * 5000 iterations, 6 bits (bench/explore.ts --variants M,M+T2f1,M+T3f1,M+T4f1): vtest 640×480 31.41 dB at 0.0416
+ * bpp → 32.90 (two levels, 0.1 and 0.2) / 33.34 (three, up to 0.4) / 33.68 dB at 0.0611 (these four); one cell per
+ * two frames 32.65 dB. On bunny (a camera tilt the warp already follows, little motion of its own) two levels cost
+ * 24% more bits for −0.04 dB, so the encoder adds them only where a short probe training shows they pay
+ * (src/codec/segmenter/frame-levels.ts). No bitstream change: levels are free (spec §4.3.3).
+ */
+export const FRAME_LEVEL_FRACTIONS: readonly number[] = [0.05, 0.1, 0.2, 0.4];
+
+/**
+ * `config` with frame levels appended (FRAME_LEVEL_FRACTIONS, one time cell per frame of a `chunkFrames`-frame
+ * chunk), cells shaped as the finest level's. Hash-grid configs of more than one frame only.
+ */
+export function withFrameLevels(config: ModelConfig, chunkFrames: number): ModelConfig {
+  const enc = config.encoding;
+  if (enc.otype !== 'HashGrid') throw new RangeError('frame levels need a hash-grid encoding');
+  if (!(Number.isInteger(chunkFrames) && chunkFrames > 1))
+    throw new RangeError(`frame levels need chunks of more than one frame, got ${chunkFrames}`);
+  const last = enc.n_levels - 1;
+  const finest = enc.level_resolutions[last];
+  const finestY = levelYResolution(enc, last);
+  const scaled = (n: number, f: number) => Math.max(1, Math.round(n * f));
+  const times = enc.level_time_resolutions ?? new Array<number>(enc.n_levels).fill(0);
+  const encoding: HashGridEncodingConfig = {
+    ...enc,
+    n_levels: enc.n_levels + FRAME_LEVEL_FRACTIONS.length,
+    level_resolutions: [...enc.level_resolutions, ...FRAME_LEVEL_FRACTIONS.map((f) => scaled(finest, f))],
+    level_time_resolutions: [...times, ...FRAME_LEVEL_FRACTIONS.map(() => chunkFrames)],
+  };
+  if (enc.level_y_resolutions || finestY !== finest)
+    encoding.level_y_resolutions = [
+      ...(enc.level_y_resolutions ?? enc.level_resolutions),
+      ...FRAME_LEVEL_FRACTIONS.map((f) => scaled(finestY, f)),
+    ];
+  return { ...config, encoding };
+}
+
+/**
  * The profiles' coordinate warp (spec §4.3.2.1). Measured with profile L, 5000 iterations, 6 bits
  * (bench/explore.ts): bunny (a camera tilt) 25.96 dB unwarped → 28.31 dB at scale 0.02 (0.1: 27.88, 0.03: 28.32,
  * 0.01: 28.07); vtest (a fixed camera) 31.88 → 31.90 dB (0.1: 30.81, 0.03: 31.75, 0.01: 31.92). A large scale

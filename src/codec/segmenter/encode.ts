@@ -17,9 +17,9 @@ import type { FeatureProvider } from '../align/provider.js';
 import { type RendererFactory, referenceRendererFactory } from '../decoder/stream-decoder.js';
 import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from '../encoder/bit-allocation.js';
 import { packChunk } from '../encoder/pack.js';
-import { type AllocationProbe, allocateTensorBits } from '../encoder/rd-allocation.js';
+import { type AllocationProbe, allocateTensorBits, probeTimes } from '../encoder/rd-allocation.js';
 import type { EngineFactory } from '../engine/types.js';
-import type { ModelConfig } from '../model/config.js';
+import { type ModelConfig, withFrameLevels } from '../model/config.js';
 import { initParams } from '../model/init.js';
 import { cloneParamSet, type ParamGroup, type ParamSet, paramSpecs } from '../model/params.js';
 import { warpLatentDims } from '../model/warp.js';
@@ -27,6 +27,7 @@ import type { TrainCheckpoint } from '../train/checkpoint-format.js';
 import type { FreezeQuantized, QuantAware } from '../train/freeze.js';
 import { fillHeldOutLatents, trainedFrameIndices } from '../train/heldout.js';
 import { type TrainOptions, train } from '../train/trainer.js';
+import { FRAME_LEVEL_PROBE_ITERATIONS, probeFrameLevels } from './frame-levels.js';
 import { type PlannedChunk, planSegments, type SegmentPlan } from './plan.js';
 import { detectSceneCuts, lumaHistogram } from './scene.js';
 
@@ -59,6 +60,10 @@ export type EncodeEvent =
       psnr: number;
       etaMs: number;
     }
+  /** The frame-level probe starts (EncodeOptions.frameLevels 'auto'). */
+  | { phase: 'frame-levels-probe'; iterations: number }
+  /** The frame-level probe's verdict. */
+  | { phase: 'frame-levels'; gainDb: number; costDb: number; keep: boolean; ms: number }
   /** Training of chunk `chunk` is over; its weights are being allocated and coded. */
   | { phase: 'pack'; chunk: number; chunks: number }
   | {
@@ -133,6 +138,13 @@ export interface EncodeOptions {
    * a lower depth with a smaller `rates` (bench/suites/rd.ts).
    */
   startFrom?: readonly ParamSet[];
+  /**
+   * 'auto': two short probe trainings on the first chunk decide whether the config gets frame levels (spatio-temporal
+   * levels with a time cell per frame, src/codec/segmenter/frame-levels.ts); 'on' adds them, 'off' (default) uses
+   * `config` as given. The probe's time counts against `timeBudgetMs`. 'auto' with `startFrom` keeps `config` (no
+   * probe: the weights fix the config).
+   */
+  frameLevels?: 'auto' | 'on' | 'off';
   /** Return every chunk's trained weights in EncodeResult.params (one model per chunk held until the end). */
   keepParams?: boolean;
   /**
@@ -275,7 +287,7 @@ function allocationProbe(options: EncodeOptions): AllocationProbe {
 }
 
 export async function encodeChunked(options: EncodeOptions): Promise<EncodeResult> {
-  const { source, config } = options;
+  const { source } = options;
   const seed = options.seed ?? 0;
   const fps = source.timescale / source.sampleDuration;
   const cuts = options.sceneCuts === false ? [] : await scanSceneCuts(source, options.onEvent);
@@ -291,6 +303,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     throw new RangeError(
       `startFrom has weights for ${options.startFrom.length} chunk(s) where this encode plans ${plan.chunks.length}`,
     );
+  const { config, probeMs } = await chooseConfig(options, plan, seed);
   const warm = options.warmStart ?? true;
   const coldIterations = options.iterations;
   const warmIterations = options.warmIterations ?? Math.max(1, Math.round(coldIterations / 2));
@@ -299,7 +312,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     options.timeBudgetMs === undefined
       ? null
       : chunkTimeBudgets(
-          options.timeBudgetMs,
+          Math.max(1, options.timeBudgetMs - probeMs),
           coldChunks.map((cold) => (cold ? coldIterations : warmIterations)),
         );
   const chunks: LirnChunk[] = [];
@@ -453,6 +466,50 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     losses,
     ...(options.keepParams ? { params: trainedParams } : {}),
   };
+}
+
+/** The config every chunk trains: `options.config`, with frame levels where `frameLevels` says so. */
+async function chooseConfig(
+  options: EncodeOptions,
+  plan: SegmentPlan,
+  seed: number,
+): Promise<{ config: ModelConfig; probeMs: number }> {
+  const mode = options.frameLevels ?? 'off';
+  const chunkFrames = plan.chunks[0]?.frameCount ?? 0;
+  if (mode === 'off' || chunkFrames < 2 || options.config.encoding.otype !== 'HashGrid')
+    return { config: options.config, probeMs: 0 };
+  if (mode === 'auto' && options.startFrom) return { config: options.config, probeMs: 0 };
+  if (mode === 'on') return { config: withFrameLevels(options.config, chunkFrames), probeMs: 0 };
+  const { source } = options;
+  const probe = allocationProbe(options);
+  options.onEvent?.({ phase: 'frame-levels-probe', iterations: FRAME_LEVEL_PROBE_ITERATIONS });
+  const verdict = await probeFrameLevels({
+    frames: await source.read(plan.chunks[0].firstFrame, chunkFrames),
+    width: source.width,
+    height: source.height,
+    config: options.config,
+    chunkFrames,
+    engine: options.engine,
+    seed: (seed + 104729) >>> 0,
+    renderer: probe.renderer,
+    probeWidth: probe.width,
+    probeHeight: probe.height,
+    times: probeTimes(chunkFrames),
+    train: {
+      framesPerBatch: options.framesPerBatch,
+      pixelsPerFrame: options.pixelsPerFrame,
+      rates: options.rates,
+      signal: options.signal,
+    },
+  });
+  options.onEvent?.({
+    phase: 'frame-levels',
+    gainDb: verdict.gainDb,
+    costDb: verdict.costDb,
+    keep: verdict.keep,
+    ms: verdict.ms,
+  });
+  return { config: verdict.config, probeMs: verdict.ms };
 }
 
 /** `startFrom`'s weights for chunk `k`, checked against the config and the chunk's frames (copied). */

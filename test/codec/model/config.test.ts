@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyAspect,
+  FRAME_LEVEL_FRACTIONS,
   hashGrid,
   hashLevelRows,
   hashLevelVertices,
   levelYResolution,
   profileConfig,
+  withFrameLevels,
 } from '../../../src/codec/model/config.js';
+import { validateModelConfig } from '../../../src/codec/model/validate.js';
 
 describe('aspect-aware hash-grid levels', () => {
   it('a wide frame keeps N across and gets round(N·H/W) down, at least one cell', () => {
@@ -60,5 +63,34 @@ describe('profiles', () => {
       expect(c.modulation.rank).toBe(6);
       expect(c.latent.dim).toBe(32);
     }
+  });
+});
+
+describe('frame levels', () => {
+  it("append one spatio-temporal level per fraction of the finest level, a time cell per frame, cells as the finest's", () => {
+    const base = profileConfig('M', 640, 360, 120);
+    const c = withFrameLevels(base, 120);
+    if (c.encoding.otype !== 'HashGrid' || base.encoding.otype !== 'HashGrid') throw new Error('hash grid');
+    const L = base.encoding.n_levels;
+    const n = FRAME_LEVEL_FRACTIONS.length;
+    expect(c.encoding.n_levels).toBe(L + n);
+    expect(c.encoding.level_resolutions.slice(0, L)).toEqual(base.encoding.level_resolutions);
+    expect(c.encoding.level_resolutions.slice(L)).toEqual([32, 64, 128, 256]);
+    expect(c.encoding.level_y_resolutions!.slice(L)).toEqual([18, 36, 72, 144]);
+    expect(c.encoding.level_time_resolutions!.slice(0, L)).toEqual(base.encoding.level_time_resolutions);
+    expect(c.encoding.level_time_resolutions!.slice(L)).toEqual([120, 120, 120, 120]);
+    expect(() => validateModelConfig(c)).not.toThrow();
+    // The profile itself is left as it was.
+    expect(base.encoding.n_levels).toBe(L);
+  });
+
+  it('refuse encodings without levels and single-frame chunks', () => {
+    const base = profileConfig('S', 64, 64, 16);
+    expect(() => withFrameLevels(base, 1)).toThrow(/more than one frame/);
+    const fourier = {
+      ...base,
+      encoding: { otype: 'Fourier' as const, n_frequencies: 4, include_input: true },
+    };
+    expect(() => withFrameLevels(fourier, 16)).toThrow(/hash-grid/);
   });
 });

@@ -7,11 +7,13 @@ import {
 } from '../../../src/codec/decoder/stream-decoder.js';
 import { uniformBitAllocation } from '../../../src/codec/encoder/bit-allocation.js';
 import { PsnrMeter } from '../../../src/codec/metrics/index.js';
+import { withFrameLevels } from '../../../src/codec/model/config.js';
 import { initParams } from '../../../src/codec/model/init.js';
 import { toRgb8 } from '../../../src/codec/render/output.js';
 import {
   chunkTimeBudgets,
   EncodeAborted,
+  type EncodeEvent,
   type EncodeOptions,
   encodeChunked,
   memoryStore,
@@ -204,4 +206,24 @@ describe('encodeChunked', () => {
       /startFrom: chunk 1 needs latents \[\d+,\d+\], got \[1,1\]/,
     );
   });
+
+  it("adds frame levels with 'on', and with 'auto' where its probe finds they pay (moving shapes)", async () => {
+    const on = await encodeChunked(await options({ iterations: 20, frameLevels: 'on' }));
+    const withLevels = withFrameLevels(config, 12);
+    for (const chunk of on.file.chunks) expect(chunk.config).toEqual(withLevels);
+    const events: EncodeEvent[] = [];
+    const auto = await encodeChunked(
+      await options({ iterations: 20, frameLevels: 'auto', onEvent: (e) => events.push(e) }),
+    );
+    const verdict = events.find((e) => e.phase === 'frame-levels');
+    if (verdict?.phase !== 'frame-levels') throw new Error('no frame-levels event');
+    expect(events.findIndex((e) => e.phase === 'frame-levels-probe')).toBeLessThan(events.indexOf(verdict));
+    expect(verdict.keep).toBe(verdict.gainDb >= verdict.costDb);
+    expect(verdict.keep).toBe(true);
+    for (const chunk of auto.file.chunks) expect(chunk.config).toEqual(withLevels);
+    // Decodes as the 'on' encode's config does (the same frame levels, read by the decoder).
+    expect(new StreamDecoder(auto.file, referenceRendererFactory).renderFrame(5)).toHaveLength(W * H * 3);
+    const off = await encodeChunked(await options({ iterations: 20 }));
+    for (const chunk of off.file.chunks) expect(chunk.config).toEqual(config);
+  }, 120_000);
 });

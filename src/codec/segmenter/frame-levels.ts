@@ -1,0 +1,138 @@
+/**
+ * Whether a source gets frame levels (config.ts `withFrameLevels`): two short probe trainings on the first
+ * chunk's frames, the config without and with them, same seed and iterations, then the probe frames rendered from
+ * each and scored against the source. Frame levels are kept when they gain more than their extra parameters would
+ * buy along the rate curve (FRAME_LEVEL_DB_PER_DOUBLING per doubling). Where things move in place (a fixed
+ * camera, people walking) they gain far more; where the warp already follows the motion, or nothing moves, they
+ * gain what any extra capacity would, and cost a quarter to half of the file's bits.
+ *
+ * Zeroing the frame levels of one model trained with them does not tell this apart: that model leans on them
+ * even for a still clip (on a 48×32 still synthetic clip zeroing them cost 20–25 dB, where training without them
+ * lost 0.3–0.9 dB). The probes count iterations rather than time, so an interrupted encode run again makes the
+ * same choice and resumes its checkpoints.
+ */
+import type { RendererFactory } from '../decoder/stream-decoder.js';
+import type { EngineFactory } from '../engine/types.js';
+import { frameMse, psnrFromMse } from '../metrics/index.js';
+import { type ModelConfig, withFrameLevels } from '../model/config.js';
+import { type ParamSet, parameterCount } from '../model/params.js';
+import { toRgb8 } from '../render/output.js';
+import { type TrainOptions, train } from '../train/trainer.js';
+
+/** Iterations of the probe training. */
+export const FRAME_LEVEL_PROBE_ITERATIONS = 500;
+/**
+ * Quality a doubling of the parameters buys along the profiles' curve (bunny and vtest, S → M → L, the hash tables
+ * doubling: 1.2–1.8 dB, bench/RESULTS.md): frame levels are kept when the probe gains more than their parameters
+ * would buy there.
+ */
+export const FRAME_LEVEL_DB_PER_DOUBLING = 1.7;
+
+export interface FrameLevelProbeOptions {
+  frames: readonly Uint8Array[];
+  width: number;
+  height: number;
+  /** The config without frame levels. */
+  config: ModelConfig;
+  /** Frames per chunk the frame levels are sized for (their time resolution). */
+  chunkFrames: number;
+  engine?: EngineFactory;
+  seed: number;
+  renderer: RendererFactory;
+  /** Render size of the probe frames (the source is point-sampled to it). */
+  probeWidth: number;
+  probeHeight: number;
+  /** Chunk-local frame times to score. */
+  times: readonly number[];
+  iterations?: number;
+  train?: Pick<TrainOptions, 'framesPerBatch' | 'pixelsPerFrame' | 'rates' | 'signal'>;
+}
+
+export interface FrameLevelProbe {
+  /** PSNR of the probe frames trained with frame levels minus trained without, dB. */
+  gainDb: number;
+  /** What their parameters would buy along the rate curve (FRAME_LEVEL_DB_PER_DOUBLING), dB. */
+  costDb: number;
+  keep: boolean;
+  /** The config the encode goes on with: `withFrameLevels` of the given one when kept, else the given one. */
+  config: ModelConfig;
+  iterations: number;
+  ms: number;
+}
+
+export async function probeFrameLevels(o: FrameLevelProbeOptions): Promise<FrameLevelProbe> {
+  const started = performance.now();
+  const withLevels = withFrameLevels(o.config, o.chunkFrames);
+  const iterations = o.iterations ?? FRAME_LEVEL_PROBE_ITERATIONS;
+  const targets = o.times.map((t) =>
+    pointSample(o.frames[t], o.width, o.height, o.probeWidth, o.probeHeight),
+  );
+  const probePsnrAfterTraining = async (config: ModelConfig): Promise<number> => {
+    const result = await train({
+      frames: o.frames as Uint8Array[],
+      width: o.width,
+      height: o.height,
+      config,
+      iterations,
+      engine: o.engine,
+      seed: o.seed,
+      ...o.train,
+    });
+    if (!result.completed) throw new Error('frame-level probe: training was stopped');
+    return probePsnr(o.renderer, config, result.params, o, targets);
+  };
+  const without = await probePsnrAfterTraining(o.config);
+  const trained = await probePsnrAfterTraining(withLevels);
+  const gainDb = trained - without;
+  const costDb =
+    FRAME_LEVEL_DB_PER_DOUBLING *
+    Math.log2(parameterCount(withLevels, o.frames.length) / parameterCount(o.config, o.frames.length));
+  const keep = gainDb >= costDb;
+  return {
+    gainDb,
+    costDb,
+    keep,
+    config: keep ? withLevels : o.config,
+    iterations,
+    ms: performance.now() - started,
+  };
+}
+
+/** PSNR (8-bit RGB) of the probe frames rendered from `params` against `targets`, over all their samples. */
+function probePsnr(
+  factory: RendererFactory,
+  config: ModelConfig,
+  params: ParamSet,
+  o: FrameLevelProbeOptions,
+  targets: Uint8Array[],
+): number {
+  const renderer = factory({ config, params }) as ReturnType<RendererFactory> & { dispose?: () => void };
+  try {
+    let sum = 0;
+    o.times.forEach((t, i) => {
+      sum += frameMse(toRgb8(renderer.renderFrame(t, o.probeWidth, o.probeHeight)), targets[i]).mse;
+    });
+    // A perfect render counts as 100 dB so that two of them differ by 0, not by NaN.
+    return Math.min(100, psnrFromMse(sum / o.times.length, 255));
+  } finally {
+    renderer.dispose?.();
+  }
+}
+
+/** The source pixel under each pixel centre of a `w` × `h` render (what a render at that size samples). */
+function pointSample(frame: Uint8Array, width: number, height: number, w: number, h: number): Uint8Array {
+  if (w === width && h === height) return frame;
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / h));
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(width - 1, Math.floor(((x + 0.5) * width) / w));
+      const s = (sy * width + sx) * 3;
+      const d = (y * w + x) * 3;
+      out[d] = frame[s];
+      out[d + 1] = frame[s + 1];
+      out[d + 2] = frame[s + 2];
+    }
+  }
+  return out;
+}
