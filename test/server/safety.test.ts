@@ -178,6 +178,7 @@ describe('uploads', () => {
       '?segmentSeconds=0',
       '?evil=1',
       '?seed=-1',
+      '?frameLevels=maybe',
     ]) {
       expectJsonError(await upload(vector.bytes, q), 400, 'bad-option');
     }

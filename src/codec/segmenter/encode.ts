@@ -27,7 +27,11 @@ import type { TrainCheckpoint } from '../train/checkpoint-format.js';
 import type { FreezeQuantized, QuantAware } from '../train/freeze.js';
 import { fillHeldOutLatents, trainedFrameIndices } from '../train/heldout.js';
 import { type TrainOptions, train } from '../train/trainer.js';
-import { FRAME_LEVEL_PROBE_ITERATIONS, probeFrameLevels } from './frame-levels.js';
+import {
+  FRAME_LEVEL_PROBE_BUDGET_SHARE,
+  frameLevelProbeIterations,
+  probeFrameLevels,
+} from './frame-levels.js';
 import { type PlannedChunk, planSegments, type SegmentPlan } from './plan.js';
 import { detectSceneCuts, lumaHistogram } from './scene.js';
 
@@ -479,10 +483,19 @@ async function chooseConfig(
   if (mode === 'off' || chunkFrames < 2 || options.config.encoding.otype !== 'HashGrid')
     return { config: options.config, probeMs: 0 };
   if (mode === 'auto' && options.startFrom) return { config: options.config, probeMs: 0 };
-  if (mode === 'on') return { config: withFrameLevels(options.config, chunkFrames), probeMs: 0 };
+  const withLevels = withFrameLevels(options.config, chunkFrames);
+  if (mode === 'on') return { config: withLevels, probeMs: 0 };
+  // A resumed encode goes on with the choice its first chunk's checkpoint was trained with.
+  const saved = await options.store?.load(0);
+  if (saved) {
+    const trained = JSON.stringify(saved.config);
+    if (trained === JSON.stringify(withLevels)) return { config: withLevels, probeMs: 0 };
+    if (trained === JSON.stringify(options.config)) return { config: options.config, probeMs: 0 };
+  }
   const { source } = options;
   const probe = allocationProbe(options);
-  options.onEvent?.({ phase: 'frame-levels-probe', iterations: FRAME_LEVEL_PROBE_ITERATIONS });
+  const iterations = frameLevelProbeIterations(options.iterations, options.timeBudgetMs);
+  options.onEvent?.({ phase: 'frame-levels-probe', iterations });
   const verdict = await probeFrameLevels({
     frames: await source.read(plan.chunks[0].firstFrame, chunkFrames),
     width: source.width,
@@ -495,6 +508,10 @@ async function chooseConfig(
     probeWidth: probe.width,
     probeHeight: probe.height,
     times: probeTimes(chunkFrames),
+    iterations,
+    ...(options.timeBudgetMs === undefined
+      ? {}
+      : { timeBudgetMs: options.timeBudgetMs * FRAME_LEVEL_PROBE_BUDGET_SHARE }),
     train: {
       framesPerBatch: options.framesPerBatch,
       pixelsPerFrame: options.pixelsPerFrame,

@@ -8,8 +8,7 @@
  *
  * Zeroing the frame levels of one model trained with them does not tell this apart: that model leans on them
  * even for a still clip (on a 48×32 still synthetic clip zeroing them cost 20–25 dB, where training without them
- * lost 0.3–0.9 dB). The probes count iterations rather than time, so an interrupted encode run again makes the
- * same choice and resumes its checkpoints.
+ * lost 0.3–0.9 dB). An interrupted encode goes on with the choice its first chunk's checkpoint was trained with.
  */
 import type { RendererFactory } from '../decoder/stream-decoder.js';
 import type { EngineFactory } from '../engine/types.js';
@@ -19,8 +18,19 @@ import { type ParamSet, parameterCount } from '../model/params.js';
 import { toRgb8 } from '../render/output.js';
 import { type TrainOptions, train } from '../train/trainer.js';
 
-/** Iterations of the probe training. */
+/** Most iterations of each probe training. */
 export const FRAME_LEVEL_PROBE_ITERATIONS = 500;
+/** Share of an encode's time budget each probe may take (the two together 5%). */
+export const FRAME_LEVEL_PROBE_BUDGET_SHARE = 0.025;
+
+/**
+ * Iterations of each probe for an encode of `iterations` per cold chunk: a quarter of them within 100…500; on a
+ * time budget (where `iterations` is only a cap) 500, cut short by FRAME_LEVEL_PROBE_BUDGET_SHARE of the budget.
+ */
+export function frameLevelProbeIterations(iterations: number, timeBudgetMs?: number): number {
+  if (timeBudgetMs !== undefined) return FRAME_LEVEL_PROBE_ITERATIONS;
+  return Math.min(FRAME_LEVEL_PROBE_ITERATIONS, Math.max(100, Math.round(iterations / 4)));
+}
 /**
  * Quality a doubling of the parameters buys along the profiles' curve (bunny and vtest, S → M → L, the hash tables
  * doubling: 1.2–1.8 dB, bench/RESULTS.md): frame levels are kept when the probe gains more than their parameters
@@ -45,6 +55,8 @@ export interface FrameLevelProbeOptions {
   /** Chunk-local frame times to score. */
   times: readonly number[];
   iterations?: number;
+  /** Wall-time cap of each probe training (its schedule then follows the clock, TrainOptions.timeBudgetMs). */
+  timeBudgetMs?: number;
   train?: Pick<TrainOptions, 'framesPerBatch' | 'pixelsPerFrame' | 'rates' | 'signal'>;
 }
 
@@ -74,6 +86,7 @@ export async function probeFrameLevels(o: FrameLevelProbeOptions): Promise<Frame
       height: o.height,
       config,
       iterations,
+      ...(o.timeBudgetMs === undefined ? {} : { timeBudgetMs: o.timeBudgetMs }),
       engine: o.engine,
       seed: o.seed,
       ...o.train,

@@ -108,6 +108,7 @@ export async function encodeWithLiveChunks(o: LiveEncodeOptions): Promise<LirnFi
       engine,
       renderer: o.renderer,
       seed: settings.seed,
+      frameLevels: settings.frameLevels ?? 'off',
       store,
       onEvent,
       signal: o.signal,

@@ -20,6 +20,8 @@ export interface EncodeSettings {
   chunkSegments: number;
   sceneCuts: boolean;
   seed: number;
+  /** EncodeOptions.frameLevels; records written before it existed encoded without ('off'). */
+  frameLevels?: 'auto' | 'on' | 'off';
 }
 
 export interface Progress {

@@ -20,6 +20,7 @@ export const DEFAULT_ENCODE_SETTINGS: EncodeSettings = {
   chunkSegments: 4,
   sceneCuts: true,
   seed: 0,
+  frameLevels: 'auto',
 };
 
 export const DEFAULT_ENCODE_LIMITS: EncodeLimits = {
@@ -37,6 +38,7 @@ const KEYS = [
   'chunkSegments',
   'sceneCuts',
   'seed',
+  'frameLevels',
   'name',
 ];
 
@@ -103,6 +105,11 @@ export function parseUploadOptions(
         break;
       case 'seed':
         settings.seed = integer('seed', raw, 0, 0xffffffff);
+        break;
+      case 'frameLevels':
+        if (raw !== 'auto' && raw !== 'on' && raw !== 'off')
+          throw badOption(`frameLevels must be auto, on or off, got '${raw.slice(0, 40)}'`);
+        settings.frameLevels = raw;
         break;
       case 'name':
         // Informational only: printable characters, bounded.

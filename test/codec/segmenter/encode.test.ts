@@ -226,4 +226,15 @@ describe('encodeChunked', () => {
     const off = await encodeChunked(await options({ iterations: 20 }));
     for (const chunk of off.file.chunks) expect(chunk.config).toEqual(config);
   }, 120_000);
+
+  it("a resumed 'auto' encode goes on with its first checkpoint's choice instead of probing again", async () => {
+    const store = memoryStore();
+    const first = await encodeChunked(await options({ iterations: 20, frameLevels: 'auto', store }));
+    const events: EncodeEvent[] = [];
+    const again = await encodeChunked(
+      await options({ iterations: 20, frameLevels: 'auto', store, onEvent: (e) => events.push(e) }),
+    );
+    expect(events.some((e) => e.phase === 'frame-levels-probe' || e.phase === 'frame-levels')).toBe(false);
+    expect(writeLirnFile(again.file)).toEqual(writeLirnFile(first.file));
+  }, 120_000);
 });
