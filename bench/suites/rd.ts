@@ -118,8 +118,8 @@ export async function runRd(
         seed: ctx.seed,
         store: stores.get(key)!,
         ...(fromPlain ? { startFrom: plain!.params, rates: TUNE_RATES, quantAware: 1 } : {}),
-        // Re-packs and tunings keep the first training's choice (a probe again would only repeat it).
-        ...(plain ? { frameLevels: plain.frameLevels ? 'on' : 'off' } : {}),
+        // Re-packs find the first training's choice in its store; a tuning starts from its weights.
+        ...(fromPlain ? { frameLevels: plain!.frameLevels ? 'on' : 'off' } : {}),
         log: (l) => ctx.log(l),
       });
       if (!fromPlain && !own) plain = enc;

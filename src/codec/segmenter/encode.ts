@@ -145,8 +145,8 @@ export interface EncodeOptions {
   /**
    * 'auto': two short probe trainings on the first chunk decide whether the config gets frame levels (spatio-temporal
    * levels with a time cell per frame, src/codec/segmenter/frame-levels.ts); 'on' adds them, 'off' (default) uses
-   * `config` as given. The probe's time counts against `timeBudgetMs`. 'auto' with `startFrom` keeps `config` (no
-   * probe: the weights fix the config).
+   * `config` as given. The probes' time counts against `timeBudgetMs` (5% of it is set aside for them). 'auto'
+   * with `startFrom` keeps `config` (no probe: the weights fix the config).
    */
   frameLevels?: 'auto' | 'on' | 'off';
   /** Return every chunk's trained weights in EncodeResult.params (one model per chunk held until the end). */
@@ -307,7 +307,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     throw new RangeError(
       `startFrom has weights for ${options.startFrom.length} chunk(s) where this encode plans ${plan.chunks.length}`,
     );
-  const { config, probeMs } = await chooseConfig(options, plan, seed);
+  const { config, reservedShare } = await chooseConfig(options, plan, seed);
   const warm = options.warmStart ?? true;
   const coldIterations = options.iterations;
   const warmIterations = options.warmIterations ?? Math.max(1, Math.round(coldIterations / 2));
@@ -316,7 +316,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     options.timeBudgetMs === undefined
       ? null
       : chunkTimeBudgets(
-          Math.max(1, options.timeBudgetMs - probeMs),
+          options.timeBudgetMs * (1 - reservedShare),
           coldChunks.map((cold) => (cold ? coldIterations : warmIterations)),
         );
   const chunks: LirnChunk[] = [];
@@ -477,20 +477,23 @@ async function chooseConfig(
   options: EncodeOptions,
   plan: SegmentPlan,
   seed: number,
-): Promise<{ config: ModelConfig; probeMs: number }> {
+): Promise<{ config: ModelConfig; reservedShare: number }> {
   const mode = options.frameLevels ?? 'off';
   const chunkFrames = plan.chunks[0]?.frameCount ?? 0;
   if (mode === 'off' || chunkFrames < 2 || options.config.encoding.otype !== 'HashGrid')
-    return { config: options.config, probeMs: 0 };
-  if (mode === 'auto' && options.startFrom) return { config: options.config, probeMs: 0 };
+    return { config: options.config, reservedShare: 0 };
+  if (mode === 'auto' && options.startFrom) return { config: options.config, reservedShare: 0 };
   const withLevels = withFrameLevels(options.config, chunkFrames);
-  if (mode === 'on') return { config: withLevels, probeMs: 0 };
+  if (mode === 'on') return { config: withLevels, reservedShare: 0 };
+  // The chunks' time budgets leave the probes their share whether they run or not, so that a resumed encode
+  // gives every chunk the budget its checkpoint was trained with.
+  const reservedShare = 2 * FRAME_LEVEL_PROBE_BUDGET_SHARE;
   // A resumed encode goes on with the choice its first chunk's checkpoint was trained with.
   const saved = await options.store?.load(0);
   if (saved) {
     const trained = JSON.stringify(saved.config);
-    if (trained === JSON.stringify(withLevels)) return { config: withLevels, probeMs: 0 };
-    if (trained === JSON.stringify(options.config)) return { config: options.config, probeMs: 0 };
+    if (trained === JSON.stringify(withLevels)) return { config: withLevels, reservedShare };
+    if (trained === JSON.stringify(options.config)) return { config: options.config, reservedShare };
   }
   const { source } = options;
   const probe = allocationProbe(options);
@@ -526,7 +529,7 @@ async function chooseConfig(
     keep: verdict.keep,
     ms: verdict.ms,
   });
-  return { config: verdict.config, probeMs: verdict.ms };
+  return { config: verdict.config, reservedShare };
 }
 
 /** `startFrom`'s weights for chunk `k`, checked against the config and the chunk's frames (copied). */

@@ -145,6 +145,37 @@ describe('encodeChunked', () => {
     expect(() => chunkTimeBudgets(0, [1])).toThrow(/positive number/);
   });
 
+  it("on a time budget, 'auto' sets 5% aside for its probes, and a re-pack from the store trains nothing", async () => {
+    const store = memoryStore();
+    const budget = 1200;
+    const events: EncodeEvent[] = [];
+    const first = await encodeChunked(
+      await options({
+        iterations: 1_000_000,
+        timeBudgetMs: budget,
+        store,
+        frameLevels: 'auto',
+        onEvent: (e) => events.push(e),
+      }),
+    );
+    const verdict = events.find((e) => e.phase === 'frame-levels');
+    if (verdict?.phase !== 'frame-levels') throw new Error('no frame-levels event');
+    expect(verdict.ms).toBeLessThan(0.05 * budget + 400);
+    const shares = chunkTimeBudgets(0.95 * budget, [1_000_000, 500_000, 500_000]);
+    for (let k = 0; k < 3; k++) expect(store.checkpoints.get(k)!.setup.timeBudgetMs).toBe(shares[k]);
+    const repack = await encodeChunked(
+      await options({
+        iterations: 1_000_000,
+        timeBudgetMs: budget,
+        store,
+        frameLevels: 'auto',
+        bits: uniformBitAllocation(5),
+      }),
+    );
+    expect(repack.iterationsRun).toBe(0);
+    expect(repack.file.chunks[0].config).toEqual(first.file.chunks[0].config);
+  }, 60_000);
+
   it('warm-started chunks reach the target PSNR in fewer iterations than cold-started ones', async () => {
     const target = 20;
     const firstAbove = (losses: Float32Array) => {
