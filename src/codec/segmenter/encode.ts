@@ -487,7 +487,7 @@ async function chooseConfig(
   if (mode === 'on') return { config: withLevels, reservedShare: 0 };
   // The chunks' time budgets leave the probes their share whether they run or not, so that a resumed encode
   // gives every chunk the budget its checkpoint was trained with.
-  const reservedShare = 2 * FRAME_LEVEL_PROBE_BUDGET_SHARE;
+  const reservedShare = FRAME_LEVEL_PROBE_BUDGET_SHARE;
   // A resumed encode goes on with the choice its first chunk's checkpoint was trained with.
   const saved = await options.store?.load(0);
   if (saved) {
@@ -512,9 +512,6 @@ async function chooseConfig(
     probeHeight: probe.height,
     times: probeTimes(chunkFrames),
     iterations,
-    ...(options.timeBudgetMs === undefined
-      ? {}
-      : { timeBudgetMs: options.timeBudgetMs * FRAME_LEVEL_PROBE_BUDGET_SHARE }),
     train: {
       framesPerBatch: options.framesPerBatch,
       pixelsPerFrame: options.pixelsPerFrame,

@@ -20,21 +20,27 @@ import { type TrainOptions, train } from '../train/trainer.js';
 
 /** Most iterations of each probe training. */
 export const FRAME_LEVEL_PROBE_ITERATIONS = 500;
-/** Share of an encode's time budget each probe may take (the two together 5%). */
-export const FRAME_LEVEL_PROBE_BUDGET_SHARE = 0.025;
+/** Share of an encode's time budget set aside for the two probes. */
+export const FRAME_LEVEL_PROBE_BUDGET_SHARE = 0.05;
 
 /**
- * Iterations of each probe for an encode of `iterations` per cold chunk: a quarter of them within 100…500; on a
- * time budget (where `iterations` is only a cap) 500, cut short by FRAME_LEVEL_PROBE_BUDGET_SHARE of the budget.
+ * Iterations of each probe, within 100…500: a quarter of a fixed-iteration encode's iterations per cold chunk, or
+ * 1.5 per second of a time budget (about 2.5% of it each at the 13–18 ms per step of profiles S–L on two cores).
+ * Probes count iterations even on a time budget: a probe on the clock whose cosine schedule has not decayed when its
+ * iterations run out scores far noisier (vtest S/M/L at 500 iterations: +1.1/+1.4/+1.3 dB on the clock against
+ * +2.9/+2.7/+3.1 dB counted), and counted probes make the same choice on every run.
  */
 export function frameLevelProbeIterations(iterations: number, timeBudgetMs?: number): number {
-  if (timeBudgetMs !== undefined) return FRAME_LEVEL_PROBE_ITERATIONS;
-  return Math.min(FRAME_LEVEL_PROBE_ITERATIONS, Math.max(100, Math.round(iterations / 4)));
+  const wanted = timeBudgetMs === undefined ? iterations / 4 : (1.5 * timeBudgetMs) / 1000;
+  return Math.min(FRAME_LEVEL_PROBE_ITERATIONS, Math.max(100, Math.round(wanted)));
 }
+
 /**
  * Quality a doubling of the parameters buys along the profiles' curve (bunny and vtest, S → M → L, the hash tables
  * doubling: 1.2–1.8 dB, bench/RESULTS.md): frame levels are kept when the probe gains more than their parameters
- * would buy there.
+ * would buy there. Probes of 500 iterations on the benchmark clips (profiles S / M / L; bench/RESULTS.md
+ * explore-session12): vtest gains 2.88 / 2.67 / 3.10 dB against 0.78 / 0.93 / 1.15, bunny −0.02 / 0.24 / 0.19 against
+ * 0.80 / 0.97 / 1.24; at 150 iterations vtest S / M 1.55 / 1.54, bunny −0.09 / −0.05.
  */
 export const FRAME_LEVEL_DB_PER_DOUBLING = 1.7;
 
@@ -55,8 +61,6 @@ export interface FrameLevelProbeOptions {
   /** Chunk-local frame times to score. */
   times: readonly number[];
   iterations?: number;
-  /** Wall-time cap of each probe training (its schedule then follows the clock, TrainOptions.timeBudgetMs). */
-  timeBudgetMs?: number;
   train?: Pick<TrainOptions, 'framesPerBatch' | 'pixelsPerFrame' | 'rates' | 'signal'>;
 }
 
@@ -86,7 +90,6 @@ export async function probeFrameLevels(o: FrameLevelProbeOptions): Promise<Frame
       height: o.height,
       config,
       iterations,
-      ...(o.timeBudgetMs === undefined ? {} : { timeBudgetMs: o.timeBudgetMs }),
       engine: o.engine,
       seed: o.seed,
       ...o.train,
