@@ -1,8 +1,8 @@
 /**
  * Where a trained model's error is: decodes a checkpoint (bench/train-checkpoint.ts) as `lirn encode` packs it,
  * splits the squared error between pixels that move in the source (temporal standard deviation of luma above
- * --moving) and the rest, and draws one frame as a PNG: source | decoded | error (brighter = larger; the blue tint
- * marks the moving pixels).
+ * --moving) and the rest, and draws one frame as a half-size PNG: source | decoded | error (brighter = larger; the
+ * blue tint marks the moving pixels).
  *
  *   npx tsx bench/error-map.ts --clip vtest --ckpt /tmp/vtest-M.ckpt --png /tmp/vtest-error.png [--frame 48]
  */
@@ -91,7 +91,7 @@ for (const t of scored) {
       panel[(row + 2 * W + x) * 3 + 2] = moving[i] ? 80 : 0;
     }
   }
-  if (panel && values.png) writeFileSync(values.png, png(W * 3, H, panel));
+  if (panel && values.png) writeFileSync(values.png, png(...halve(W * 3, H, panel)));
 }
 const nStill = errors.length - nMoving;
 const total = errors.reduce((a, b) => a + b, 0);
@@ -104,6 +104,23 @@ process.stdout.write(
     `the moving ones hold ${((100 * seMoving) / total).toFixed(1)}% of the squared error, the worst 10% of pixels ` +
     `${((100 * top) / total).toFixed(1)}%; all ${db(total / errors.length)} dB\n`,
 );
+
+/** The picture at half size (2×2 box average), to keep the committed images small. */
+function halve(width: number, height: number, rgb: Uint8Array): [number, number, Uint8Array] {
+  const w = width >> 1;
+  const h = height >> 1;
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 3; c++) {
+        const at = (yy: number, xx: number) => rgb[(yy * width + xx) * 3 + c];
+        const sum = at(2 * y, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x) + at(2 * y + 1, 2 * x + 1);
+        out[(y * w + x) * 3 + c] = (sum + 2) >> 2;
+      }
+    }
+  }
+  return [w, h, out];
+}
 
 /** An 8-bit RGB PNG (one IDAT, filter 0 on every row). */
 function png(width: number, height: number, rgb: Uint8Array): Buffer {
