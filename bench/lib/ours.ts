@@ -114,7 +114,7 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
       if (e.phase === 'frame-levels') {
         frameLevelGainDb = e.gainDb;
         log(
-          `  ${o.profile} frame levels ${e.keep ? 'kept' : 'left out'}: +${e.gainDb.toFixed(2)} dB against ${e.costDb.toFixed(2)} dB`,
+          `  ${o.profile} frame levels ${e.keep ? 'kept' : 'left out'}: ${e.timedOut ? 'probes timed out' : `${e.gainDb.toFixed(2)} dB against ${e.costDb.toFixed(2)} dB`}`,
         );
       }
       if (e.phase !== 'train') return;

@@ -117,8 +117,11 @@ export function encodeProgress(label = 'encode'): { onEvent: (e: EncodeEvent) =>
           `${label}: probing frame levels on the first chunk (2 × ${e.iterations} iterations)\n`,
         );
       } else if (e.phase === 'frame-levels') {
+        const why = e.timedOut
+          ? 'the probes ran past their share of the time budget'
+          : `they gain ${e.gainDb.toFixed(2)} dB where their parameters would buy ${e.costDb.toFixed(2)}`;
         process.stderr.write(
-          `${label}: frame levels ${e.keep ? 'kept' : 'left out'} (they gain ${e.gainDb.toFixed(2)} dB where their parameters would buy ${e.costDb.toFixed(2)}; ${(e.ms / 1000).toFixed(1)} s)\n`,
+          `${label}: frame levels ${e.keep ? 'kept' : 'left out'} (${why}; ${(e.ms / 1000).toFixed(1)} s)\n`,
         );
       } else if (e.phase === 'pack' && view) {
         view.update(e.chunk * 1000 + 1000, { chunk: `${e.chunk + 1}/${e.chunks}`, it: 'coding weights' });

@@ -29,6 +29,8 @@ import { fillHeldOutLatents, trainedFrameIndices } from '../train/heldout.js';
 import { type TrainOptions, train } from '../train/trainer.js';
 import {
   FRAME_LEVEL_PROBE_BUDGET_SHARE,
+  FRAME_LEVEL_PROBE_TIME_LIMIT_SHARE,
+  FrameLevelProbeStopped,
   frameLevelProbeIterations,
   probeFrameLevels,
 } from './frame-levels.js';
@@ -67,7 +69,15 @@ export type EncodeEvent =
   /** The frame-level probe starts (EncodeOptions.frameLevels 'auto'). */
   | { phase: 'frame-levels-probe'; iterations: number }
   /** The frame-level probe's verdict. */
-  | { phase: 'frame-levels'; gainDb: number; costDb: number; keep: boolean; ms: number }
+  | {
+      phase: 'frame-levels';
+      /** NaN when the probes ran past their share of the time budget (frame levels then left out). */
+      gainDb: number;
+      costDb: number;
+      keep: boolean;
+      timedOut: boolean;
+      ms: number;
+    }
   /** Training of chunk `chunk` is over; its weights are being allocated and coded. */
   | { phase: 'pack'; chunk: number; chunks: number }
   | {
@@ -512,18 +522,24 @@ async function chooseConfig(
     probeHeight: probe.height,
     times: probeTimes(chunkFrames),
     iterations,
+    ...(options.timeBudgetMs === undefined
+      ? {}
+      : { timeLimitMs: options.timeBudgetMs * FRAME_LEVEL_PROBE_TIME_LIMIT_SHARE }),
     train: {
       framesPerBatch: options.framesPerBatch,
       pixelsPerFrame: options.pixelsPerFrame,
       rates: options.rates,
       signal: options.signal,
     },
+  }).catch((e) => {
+    throw e instanceof FrameLevelProbeStopped ? new EncodeAborted(0, 0, options.iterations) : e;
   });
   options.onEvent?.({
     phase: 'frame-levels',
     gainDb: verdict.gainDb,
     costDb: verdict.costDb,
     keep: verdict.keep,
+    timedOut: verdict.timedOut,
     ms: verdict.ms,
   });
   return { config: verdict.config, reservedShare };

@@ -22,6 +22,11 @@ import { type TrainOptions, train } from '../train/trainer.js';
 export const FRAME_LEVEL_PROBE_ITERATIONS = 500;
 /** Share of an encode's time budget set aside for the two probes. */
 export const FRAME_LEVEL_PROBE_BUDGET_SHARE = 0.05;
+/**
+ * Share of an encode's time budget after which the probes are stopped and frame levels left out: three times what
+ * is set aside for them, a net for engines far slower than the iteration count assumes (tfjs: ~25× slower steps).
+ */
+export const FRAME_LEVEL_PROBE_TIME_LIMIT_SHARE = 3 * FRAME_LEVEL_PROBE_BUDGET_SHARE;
 
 /**
  * Iterations of each probe, within 100…500: a quarter of a fixed-iteration encode's iterations per cold chunk, or
@@ -61,11 +66,16 @@ export interface FrameLevelProbeOptions {
   /** Chunk-local frame times to score. */
   times: readonly number[];
   iterations?: number;
+  /**
+   * Wall time the two probes may take together: a probe still training then is stopped and frame levels are left
+   * out (an engine far slower than the one the iteration count was sized for).
+   */
+  timeLimitMs?: number;
   train?: Pick<TrainOptions, 'framesPerBatch' | 'pixelsPerFrame' | 'rates' | 'signal'>;
 }
 
 export interface FrameLevelProbe {
-  /** PSNR of the probe frames trained with frame levels minus trained without, dB. */
+  /** PSNR of the probe frames trained with frame levels minus trained without, dB; NaN when timed out. */
   gainDb: number;
   /** What their parameters would buy along the rate curve (FRAME_LEVEL_DB_PER_DOUBLING), dB. */
   costDb: number;
@@ -74,16 +84,33 @@ export interface FrameLevelProbe {
   config: ModelConfig;
   iterations: number;
   ms: number;
+  /** The probes ran past `timeLimitMs` and were stopped (frame levels left out). */
+  timedOut: boolean;
+}
+
+/** The probes were stopped by the caller's signal (not by their time limit). */
+export class FrameLevelProbeStopped extends Error {
+  constructor() {
+    super('frame-level probe: stopped');
+    this.name = 'FrameLevelProbeStopped';
+  }
 }
 
 export async function probeFrameLevels(o: FrameLevelProbeOptions): Promise<FrameLevelProbe> {
   const started = performance.now();
   const withLevels = withFrameLevels(o.config, o.chunkFrames);
   const iterations = o.iterations ?? FRAME_LEVEL_PROBE_ITERATIONS;
+  const costDb =
+    FRAME_LEVEL_DB_PER_DOUBLING *
+    Math.log2(parameterCount(withLevels, o.frames.length) / parameterCount(o.config, o.frames.length));
   const targets = o.times.map((t) =>
     pointSample(o.frames[t], o.width, o.height, o.probeWidth, o.probeHeight),
   );
-  const probePsnrAfterTraining = async (config: ModelConfig): Promise<number> => {
+  const clock = new AbortController();
+  const timer =
+    o.timeLimitMs === undefined ? undefined : setTimeout(() => clock.abort(), Math.max(0, o.timeLimitMs));
+  const signal = o.train?.signal ? AbortSignal.any([o.train.signal, clock.signal]) : clock.signal;
+  const probePsnrAfterTraining = async (config: ModelConfig): Promise<number | null> => {
     const result = await train({
       frames: o.frames as Uint8Array[],
       width: o.width,
@@ -93,25 +120,30 @@ export async function probeFrameLevels(o: FrameLevelProbeOptions): Promise<Frame
       engine: o.engine,
       seed: o.seed,
       ...o.train,
+      signal,
     });
-    if (!result.completed) throw new Error('frame-level probe: training was stopped');
-    return probePsnr(o.renderer, config, result.params, o, targets);
+    if (result.completed) return probePsnr(o.renderer, config, result.params, o, targets);
+    if (o.train?.signal?.aborted) throw new FrameLevelProbeStopped();
+    return null;
   };
-  const without = await probePsnrAfterTraining(o.config);
-  const trained = await probePsnrAfterTraining(withLevels);
-  const gainDb = trained - without;
-  const costDb =
-    FRAME_LEVEL_DB_PER_DOUBLING *
-    Math.log2(parameterCount(withLevels, o.frames.length) / parameterCount(o.config, o.frames.length));
-  const keep = gainDb >= costDb;
-  return {
-    gainDb,
-    costDb,
-    keep,
-    config: keep ? withLevels : o.config,
-    iterations,
-    ms: performance.now() - started,
-  };
+  try {
+    const without = await probePsnrAfterTraining(o.config);
+    const trained = without === null ? null : await probePsnrAfterTraining(withLevels);
+    const timedOut = trained === null || without === null;
+    const gainDb = timedOut ? Number.NaN : trained - without;
+    const keep = !timedOut && gainDb >= costDb;
+    return {
+      gainDb,
+      costDb,
+      keep,
+      config: keep ? withLevels : o.config,
+      iterations,
+      ms: performance.now() - started,
+      timedOut,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** PSNR (8-bit RGB) of the probe frames rendered from `params` against `targets`, over all their samples. */

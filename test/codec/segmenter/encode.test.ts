@@ -258,6 +258,12 @@ describe('encodeChunked', () => {
     for (const chunk of off.file.chunks) expect(chunk.config).toEqual(config);
   }, 120_000);
 
+  it("an 'auto' encode stopped during its probes stops as any stopped encode does", async () => {
+    await expect(
+      encodeChunked(await options({ frameLevels: 'auto', signal: AbortSignal.abort() })),
+    ).rejects.toBeInstanceOf(EncodeAborted);
+  });
+
   it("a resumed 'auto' encode goes on with its first checkpoint's choice instead of probing again", async () => {
     const store = memoryStore();
     const first = await encodeChunked(await options({ iterations: 20, frameLevels: 'auto', store }));
