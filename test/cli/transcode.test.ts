@@ -126,6 +126,9 @@ describe('lirn encode / decode', () => {
     await expect(lirn('encode', '-i', source, '-o', out, '--profile', 'XL')).rejects.toMatchObject({
       stderr: expect.stringMatching(/unknown profile 'XL'/),
     });
+    await expect(lirn('encode', '-i', source, '-o', out, '--frame-levels', 'maybe')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--frame-levels must be auto, on or off, got 'maybe'/),
+    });
     await expect(lirn('decode', '-i', text, '-o', join(dir, 'x.mp4'))).rejects.toMatchObject({
       stderr: expect.stringMatching(/malformed file/),
     });
