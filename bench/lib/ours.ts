@@ -41,7 +41,10 @@ export interface OursEncodeOptions {
   rates?: Partial<GroupRates>;
   /** Straight-through share of the training (EncodeOptions.quantAware); default the encoder's. */
   quantAware?: number;
-  /** EncodeOptions.frameLevels; default 'auto' (as `lirn encode`). A re-pack passes the first encode's choice. */
+  /**
+   * EncodeOptions.frameLevels; default 'auto' (as `lirn encode`). A re-pack from a store finds the first encode's
+   * choice there; a training started from another encode's weights (startFrom) names it ('on' / 'off').
+   */
   frameLevels?: 'auto' | 'on' | 'off';
   log?: (line: string) => void;
 }
@@ -52,8 +55,6 @@ export interface OursEncoding {
   config: ModelConfig;
   /** Whether the chunks have frame levels. */
   frameLevels: boolean;
-  /** The frame-level probe's gain (dB), when one ran. */
-  frameLevelGainDb: number | null;
   bits: number | 'default';
   /** Iterations the first chunk trained (with a time budget, what the budget gave). */
   iterations: number;
@@ -88,7 +89,6 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
   const bits: BitAllocation | undefined = o.bits === undefined ? undefined : uniformBitAllocation(o.bits);
   const log = o.log ?? (() => {});
   let lastShown = -1;
-  let frameLevelGainDb: number | null = null;
   const frameLevels = o.frameLevels ?? 'auto';
   const started = performance.now();
   const result = await encodeChunked({
@@ -112,7 +112,6 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
     checkpointEvery: o.iterations,
     onEvent: (e) => {
       if (e.phase === 'frame-levels') {
-        frameLevelGainDb = e.gainDb;
         log(
           `  ${o.profile} frame levels ${e.keep ? 'kept' : 'left out'}: ${e.timedOut ? 'probes timed out' : `${e.gainDb.toFixed(2)} dB against ${e.costDb.toFixed(2)} dB`}`,
         );
@@ -136,7 +135,6 @@ export async function encodeOurs(clip: MemoryClip, o: OursEncodeOptions): Promis
       result.file.chunks[0].config.encoding.otype === 'HashGrid' &&
       config.encoding.otype === 'HashGrid' &&
       result.file.chunks[0].config.encoding.n_levels > config.encoding.n_levels,
-    frameLevelGainDb,
     bits: o.bits ?? 'default',
     iterations: result.losses[0]?.length ?? o.iterations,
     totalIterations: result.losses.reduce((n, l) => n + l.length, 0),
