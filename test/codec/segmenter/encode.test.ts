@@ -66,6 +66,24 @@ describe('warmStartParams', () => {
   });
 });
 
+describe('warmStartParams with frame levels', () => {
+  it("starts the frame levels fresh (they hold the previous chunk's frames) and keeps every other table", () => {
+    const c = withFrameLevels(tinyConfig(48), 6);
+    if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid');
+    const levels = c.encoding.n_levels;
+    const previous = initParams(c, 6, 1);
+    for (let l = 0; l < levels; l++) previous.get(`encoding.level${l}`)!.data.fill(0.5);
+    const next = warmStartParams(previous, c, 7, 2);
+    const fresh = initParams(c, 7, 2);
+    for (let l = 0; l < levels; l++) {
+      const table = next.get(`encoding.level${l}`)!.data;
+      if (l < levels - 4) expect(table.every((v) => v === 0.5)).toBe(true);
+      else expect(table).toEqual(fresh.get(`encoding.level${l}`)!.data);
+    }
+    expect(next.get('base.0.weight')!.data).toEqual(previous.get('base.0.weight')!.data);
+  });
+});
+
 describe('encodeChunked', () => {
   it("probes the rd allocation through a given renderer at PROBE_SCALE of the source's size", async () => {
     const sizes = new Set<string>();
