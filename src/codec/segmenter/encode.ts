@@ -326,7 +326,10 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     throw new RangeError(
       `startFrom has weights for ${options.startFrom.length} chunk(s) where this encode plans ${plan.chunks.length}`,
     );
-  const { config, reservedShare } = await chooseConfig(options, plan, seed);
+  const chosen = await chooseConfig(options, plan, seed);
+  const { config, reservedShare } = chosen;
+  // The probes read the first chunk's frames: it trains from them rather than decoding them again.
+  let firstChunkFrames = chosen.firstChunkFrames;
   const warm = options.warmStart ?? true;
   const coldIterations = options.iterations;
   const warmIterations = options.warmIterations ?? Math.max(1, Math.round(coldIterations / 2));
@@ -353,6 +356,8 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
 
   for (const planned of plan.chunks) {
     const k = planned.index;
+    const preread = k === 0 ? firstChunkFrames : undefined;
+    firstChunkFrames = undefined;
     const cold = coldChunks[k];
     const iterations = cold ? coldIterations : warmIterations;
     const timeBudgetMs = budgets?.[k];
@@ -371,7 +376,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
       losses.push(saved.losses);
       resumed = true;
     } else {
-      const frames = await source.read(planned.firstFrame, planned.frameCount);
+      const frames = preread ?? (await source.read(planned.firstFrame, planned.frameCount));
       const features = align
         ? await align.provider.frameFeatures(frames, planned.firstFrame, source.width, source.height)
         : undefined;
@@ -496,7 +501,7 @@ async function chooseConfig(
   options: EncodeOptions,
   plan: SegmentPlan,
   seed: number,
-): Promise<{ config: ModelConfig; reservedShare: number }> {
+): Promise<{ config: ModelConfig; reservedShare: number; firstChunkFrames?: Uint8Array[] }> {
   const mode = options.frameLevels ?? 'off';
   const chunkFrames = plan.chunks[0]?.frameCount ?? 0;
   if (mode === 'off' || chunkFrames < 2 || options.config.encoding.otype !== 'HashGrid')
@@ -518,8 +523,9 @@ async function chooseConfig(
   const probe = allocationProbe(options);
   const iterations = frameLevelProbeIterations(options.iterations, options.timeBudgetMs);
   options.onEvent?.({ phase: 'frame-levels-probe', iterations });
+  const firstChunkFrames = await source.read(plan.chunks[0].firstFrame, chunkFrames);
   const verdict = await probeFrameLevels({
-    frames: await source.read(plan.chunks[0].firstFrame, chunkFrames),
+    frames: firstChunkFrames,
     width: source.width,
     height: source.height,
     config: options.config,
@@ -551,7 +557,7 @@ async function chooseConfig(
     timedOut: verdict.timedOut,
     ms: verdict.ms,
   });
-  return { config: verdict.config, reservedShare };
+  return { config: verdict.config, reservedShare, firstChunkFrames };
 }
 
 /** `startFrom`'s weights for chunk `k`, checked against the config and the chunk's frames (copied). */

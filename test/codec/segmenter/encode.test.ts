@@ -166,30 +166,15 @@ describe('encodeChunked', () => {
   it("on a time budget, 'auto' sets 5% aside for its probes, and a re-pack from the store trains nothing", async () => {
     const store = memoryStore();
     const budget = 1200;
+    const timed = { iterations: 1_000_000, timeBudgetMs: budget, store, frameLevels: 'auto' as const };
     const events: EncodeEvent[] = [];
-    const first = await encodeChunked(
-      await options({
-        iterations: 1_000_000,
-        timeBudgetMs: budget,
-        store,
-        frameLevels: 'auto',
-        onEvent: (e) => events.push(e),
-      }),
-    );
+    const first = await encodeChunked(await options({ ...timed, onEvent: (e) => events.push(e) }));
     const verdict = events.find((e) => e.phase === 'frame-levels');
     if (verdict?.phase !== 'frame-levels') throw new Error('no frame-levels event');
     expect(verdict.keep).toBe(verdict.gainDb >= verdict.costDb);
     const shares = chunkTimeBudgets(0.95 * budget, [1_000_000, 500_000, 500_000]);
     for (let k = 0; k < 3; k++) expect(store.checkpoints.get(k)!.setup.timeBudgetMs).toBe(shares[k]);
-    const repack = await encodeChunked(
-      await options({
-        iterations: 1_000_000,
-        timeBudgetMs: budget,
-        store,
-        frameLevels: 'auto',
-        bits: uniformBitAllocation(5),
-      }),
-    );
+    const repack = await encodeChunked(await options({ ...timed, bits: uniformBitAllocation(5) }));
     expect(repack.iterationsRun).toBe(0);
     expect(repack.file.chunks[0].config).toEqual(first.file.chunks[0].config);
   }, 60_000);
@@ -261,9 +246,19 @@ describe('encodeChunked', () => {
     const withLevels = withFrameLevels(config, 12);
     for (const chunk of on.file.chunks) expect(chunk.config).toEqual(withLevels);
     const events: EncodeEvent[] = [];
+    const reads: number[] = [];
+    const counted = {
+      ...source,
+      read: (first: number, count: number) => {
+        reads.push(first);
+        return source.read(first, count);
+      },
+    };
     const auto = await encodeChunked(
-      await options({ iterations: 20, frameLevels: 'auto', onEvent: (e) => events.push(e) }),
+      await options({ source: counted, iterations: 20, frameLevels: 'auto', onEvent: (e) => events.push(e) }),
     );
+    // The probes' frames are the first chunk's: it trains from them without reading them again.
+    expect(reads).toEqual([0, 12, 24]);
     const verdict = events.find((e) => e.phase === 'frame-levels');
     if (verdict?.phase !== 'frame-levels') throw new Error('no frame-levels event');
     expect(events.findIndex((e) => e.phase === 'frame-levels-probe')).toBeLessThan(events.indexOf(verdict));
