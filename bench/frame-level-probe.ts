@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { chooseRenderer, chooseTrainEngine } from '../src/cli/engines.js';
 import type { FrameRenderer } from '../src/codec/decoder/stream-decoder.js';
 import { probeTimes } from '../src/codec/encoder/rd-allocation.js';
-import { frameMse, psnrFromMse } from '../src/codec/metrics/index.js';
+import { PsnrMeter } from '../src/codec/metrics/index.js';
 import {
   type ModelConfig,
   type ProfileName,
@@ -37,10 +37,10 @@ for (const clipName of values.clips!.split(',')) {
   const { width: w, height: h } = clip;
   const psnrOf = (config: ModelConfig, params: ParamSet) => {
     const r = renderer.factory({ config, params }) as FrameRenderer & { dispose?: () => void };
-    let s = 0;
-    for (const t of times) s += frameMse(toRgb8(r.renderFrame(t, w, h)), clip.frames[t]).mse;
+    const meter = new PsnrMeter();
+    for (const t of times) meter.add(toRgb8(r.renderFrame(t, w, h)), clip.frames[t]);
     r.dispose?.();
-    return psnrFromMse(s / times.length, 255);
+    return meter.summary().average;
   };
   for (const profile of values.profiles!.split(',') as ProfileName[]) {
     const base = profileConfig(profile, w, h, F);

@@ -12,7 +12,7 @@
  */
 import type { RendererFactory } from '../decoder/stream-decoder.js';
 import type { EngineFactory } from '../engine/types.js';
-import { frameMse, psnrFromMse } from '../metrics/index.js';
+import { PsnrMeter } from '../metrics/index.js';
 import { type ModelConfig, withFrameLevels } from '../model/config.js';
 import { type ParamSet, parameterCount } from '../model/params.js';
 import { toRgb8 } from '../render/output.js';
@@ -156,12 +156,12 @@ function probePsnr(
 ): number {
   const renderer = factory({ config, params }) as ReturnType<RendererFactory> & { dispose?: () => void };
   try {
-    let sum = 0;
+    const meter = new PsnrMeter();
     o.times.forEach((t, i) => {
-      sum += frameMse(toRgb8(renderer.renderFrame(t, o.probeWidth, o.probeHeight)), targets[i]).mse;
+      meter.add(toRgb8(renderer.renderFrame(t, o.probeWidth, o.probeHeight)), targets[i]);
     });
     // A perfect render counts as 100 dB so that two of them differ by 0, not by NaN.
-    return Math.min(100, psnrFromMse(sum / o.times.length, 255));
+    return Math.min(100, meter.summary().average);
   } finally {
     renderer.dispose?.();
   }
