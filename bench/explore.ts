@@ -146,6 +146,14 @@ function extraTemporal(
   };
 }
 
+/** extraTemporal with every extra level at `framesPerCell` (the frame levels of config.ts are [0.05, 0.1, 0.2, 0.4]). */
+function perFrame(profile: 'S' | 'M' | 'L', fractions: number[], framesPerCell = 1): Variant {
+  return extraTemporal(
+    profile,
+    fractions.map((fraction) => ({ fraction, framesPerCell })),
+  );
+}
+
 /** The paper's static 2-D grid: the profile without time resolutions or warp. */
 function staticGrid(profile: 'S' | 'M' | 'L', log2?: number): Variant {
   return (w, h) => {
@@ -311,45 +319,16 @@ const variants: Record<string, Variant> = {
     { fraction: 0.35, framesPerCell: 8 },
     { fraction: 0.7, framesPerCell: 8 },
   ]),
-  'M+T1f1': extraTemporal('M', [{ fraction: 0.15, framesPerCell: 1 }]),
-  'M+T2f1': extraTemporal('M', [
-    { fraction: 0.1, framesPerCell: 1 },
-    { fraction: 0.2, framesPerCell: 1 },
-  ]),
-  'M+T2f2': extraTemporal('M', [
-    { fraction: 0.1, framesPerCell: 2 },
-    { fraction: 0.2, framesPerCell: 2 },
-  ]),
-  'M+T2f1c': extraTemporal('M', [
-    { fraction: 0.05, framesPerCell: 1 },
-    { fraction: 0.1, framesPerCell: 1 },
-  ]),
-  'M+T3f1': extraTemporal('M', [
-    { fraction: 0.1, framesPerCell: 1 },
-    { fraction: 0.2, framesPerCell: 1 },
-    { fraction: 0.4, framesPerCell: 1 },
-  ]),
-  'M+T2f1b': extraTemporal('M', [
-    { fraction: 0.2, framesPerCell: 1 },
-    { fraction: 0.4, framesPerCell: 1 },
-  ]),
-  'M+T4f1': extraTemporal('M', [
-    { fraction: 0.05, framesPerCell: 1 },
-    { fraction: 0.1, framesPerCell: 1 },
-    { fraction: 0.2, framesPerCell: 1 },
-    { fraction: 0.4, framesPerCell: 1 },
-  ]),
-  'M+T5f1': extraTemporal('M', [
-    { fraction: 0.05, framesPerCell: 1 },
-    { fraction: 0.1, framesPerCell: 1 },
-    { fraction: 0.2, framesPerCell: 1 },
-    { fraction: 0.4, framesPerCell: 1 },
-    { fraction: 0.8, framesPerCell: 1 },
-  ]),
+  'M+T1f1': perFrame('M', [0.15]),
+  'M+T2f1': perFrame('M', [0.1, 0.2]),
+  'M+T2f2': perFrame('M', [0.1, 0.2], 2),
+  'M+T2f1c': perFrame('M', [0.05, 0.1]),
+  'M+T3f1': perFrame('M', [0.1, 0.2, 0.4]),
+  'M+T2f1b': perFrame('M', [0.2, 0.4]),
+  'M+T4f1': perFrame('M', [0.05, 0.1, 0.2, 0.4]),
+  'M+T5f1': perFrame('M', [0.05, 0.1, 0.2, 0.4, 0.8]),
   'M+T4f1-2': extraTemporal('M', [
-    { fraction: 0.05, framesPerCell: 1 },
-    { fraction: 0.1, framesPerCell: 1 },
-    { fraction: 0.2, framesPerCell: 1 },
+    ...[0.05, 0.1, 0.2].map((fraction) => ({ fraction, framesPerCell: 1 })),
     { fraction: 0.4, framesPerCell: 2 },
   ]),
   'M-z16': hyperShape('M', { latent: 16 }),
