@@ -23,9 +23,10 @@ import { type ModelConfig, withFrameLevels } from '../model/config.js';
 import { initParams } from '../model/init.js';
 import { cloneParamSet, type ParamGroup, type ParamSet, paramSpecs } from '../model/params.js';
 import { warpLatentDims } from '../model/warp.js';
-import type { TrainCheckpoint } from '../train/checkpoint-format.js';
+import { CheckpointError, type TrainCheckpoint } from '../train/checkpoint-format.js';
 import type { FreezeQuantized, QuantAware } from '../train/freeze.js';
 import { fillHeldOutLatents, trainedFrameIndices } from '../train/heldout.js';
+import { sameValue } from '../train/setup.js';
 import { type TrainOptions, train } from '../train/trainer.js';
 import {
   FRAME_LEVEL_PROBE_BUDGET_SHARE,
@@ -366,6 +367,12 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     let params: ParamSet;
     let projection: Projection | undefined;
     let resumed = false;
+    if (saved && !sameValue(saved.config, config))
+      // A finished chunk is reused without training, so the trainer's own check would not see it.
+      throw new CheckpointError(
+        `chunk ${k}`,
+        'the saved chunk was trained with another model config (another profile, or frame levels of another version); encode into a new work directory',
+      );
     if (saved && finishedCheckpoint(saved, iterations, timeBudgetMs) && saved.frames === planned.frameCount) {
       const split = splitAlignParams(saved.params);
       params = split.model;

@@ -277,6 +277,27 @@ describe('encodeChunked', () => {
     ).rejects.toBeInstanceOf(EncodeAborted);
   });
 
+  it('refuses to reuse a finished chunk trained with another config, naming the chunk', async () => {
+    const store = memoryStore();
+    const controller = new AbortController();
+    const first = encodeChunked(
+      await options({
+        store,
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.phase === 'chunk-done' && e.chunk === 0) controller.abort();
+        },
+      }),
+    );
+    await expect(first).rejects.toBeInstanceOf(EncodeAborted);
+    expect(store.checkpoints.get(0)?.iteration).toBe(120);
+    const other = { ...config, latent: { ...config.latent, dim: config.latent.dim + 2 } };
+    const again = encodeChunked(
+      await options({ store, config: other, engine: await chooseTrainEngine('auto', other) }),
+    );
+    await expect(again).rejects.toThrow(/chunk 0: .*another model config/);
+  });
+
   it("a resumed 'auto' encode goes on with its first checkpoint's choice instead of probing again", async () => {
     const store = memoryStore();
     const first = await encodeChunked(await options({ iterations: 20, frameLevels: 'auto', store }));
