@@ -154,6 +154,17 @@ function perFrame(profile: 'S' | 'M' | 'L', fractions: number[], framesPerCell =
   );
 }
 
+/** The profile's own levels static (no time cells), the frame levels of config.ts appended. */
+function staticPlusFrame(profile: 'S' | 'M' | 'L'): Variant {
+  return (w, h, f) => {
+    const c = perFrame(profile, [0.05, 0.1, 0.2, 0.4])(w, h, f);
+    if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid expected');
+    const times = c.encoding.level_time_resolutions!;
+    c.encoding.level_time_resolutions = times.map((t, l) => (l < times.length - 4 ? 0 : t));
+    return c;
+  };
+}
+
 /** The paper's static 2-D grid: the profile without time resolutions or warp. */
 function staticGrid(profile: 'S' | 'M' | 'L', log2?: number): Variant {
   return (w, h) => {
@@ -327,10 +338,12 @@ const variants: Record<string, Variant> = {
   'M+T2f1b': perFrame('M', [0.2, 0.4]),
   'M+T4f1': perFrame('M', [0.05, 0.1, 0.2, 0.4]),
   'M+T5f1': perFrame('M', [0.05, 0.1, 0.2, 0.4, 0.8]),
-  'M+T4f1-2': extraTemporal('M', [
-    ...[0.05, 0.1, 0.2].map((fraction) => ({ fraction, framesPerCell: 1 })),
-    { fraction: 0.4, framesPerCell: 2 },
-  ]),
+  'M+T4f0.5': perFrame('M', [0.05, 0.1, 0.2, 0.4], 0.5),
+  'S+T4f1': perFrame('S', [0.05, 0.1, 0.2, 0.4]),
+  'L+T4f1': perFrame('L', [0.05, 0.1, 0.2, 0.4]),
+  'S-st+T4f1': staticPlusFrame('S'),
+  'M-st+T4f1': staticPlusFrame('M'),
+  'L-st+T4f1': staticPlusFrame('L'),
   'M-z16': hyperShape('M', { latent: 16 }),
   'M-z64': hyperShape('M', { latent: 64 }),
   'M-hh16': hyperShape('M', { hidden: 16 }),
