@@ -154,6 +154,16 @@ function perFrame(profile: 'S' | 'M' | 'L', fractions: number[], framesPerCell =
   );
 }
 
+/** The profile with every level static (no time cells), warp kept. */
+function profileStatic(profile: 'S' | 'M' | 'L'): Variant {
+  return (w, h, f) => {
+    const c = profileConfig(profile, w, h, f);
+    if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid expected');
+    delete c.encoding.level_time_resolutions;
+    return c;
+  };
+}
+
 /** The profile's own levels static (no time cells), the frame levels of config.ts appended. */
 function staticPlusFrame(profile: 'S' | 'M' | 'L'): Variant {
   return (w, h, f) => {
@@ -341,6 +351,9 @@ const variants: Record<string, Variant> = {
   'M+T4f0.5': perFrame('M', [0.05, 0.1, 0.2, 0.4], 0.5),
   'S+T4f1': perFrame('S', [0.05, 0.1, 0.2, 0.4]),
   'L+T4f1': perFrame('L', [0.05, 0.1, 0.2, 0.4]),
+  'S-st': profileStatic('S'),
+  'M-st': profileStatic('M'),
+  'L-st': profileStatic('L'),
   'S-st+T4f1': staticPlusFrame('S'),
   'M-st+T4f1': staticPlusFrame('M'),
   'L-st+T4f1': staticPlusFrame('L'),

@@ -222,9 +222,14 @@ export const PROFILE_WARP: WarpConfig = { otype: 'Affine', scale: 0.02 };
  * (L 8-bit 29.63 dB at 0.0984 bpp → 30.04 dB at 0.1020), on vtest +85.4% → +70.3% (S/M/L 62.2/78.9/111.8% →
  * 50.6/65.6/92.2%).
  *
- * The coarse half of the hash grid's levels is spatio-temporal (spec §4.3.3, `level_time_resolutions` from
- * `profileTimeResolutions`), and the first six latent components warp each frame's coordinates (PROFILE_WARP);
- * single-frame chunks get neither. `chunkFrames` is the encoder's typical chunk length.
+ * In M and L the coarse half of the hash grid's levels is spatio-temporal (spec §4.3.3, `level_time_resolutions`
+ * from `profileTimeResolutions`); S keeps every level static: its 2^13-row tables cannot afford the time slices
+ * (bunny, 5000 iterations, 6 bits, bench/explore.ts --variants S,S-st: 26.92 dB at 0.0362 bpp spatio-temporal,
+ * 26.80 dB at 0.0310 static, 14% fewer bits for 0.12 dB where M's curve charges 0.3; M static 28.09 → 27.73 dB for
+ * 13.5% fewer bits, on the curve). rd at 6.67 minutes on bunny (bench/RESULTS.md rd — bunny-staticlevels): S's own
+ * BD-rate against x265-444 +61.7% → +44.0% (27.48 dB at 0.0301 bpp → 27.49 dB at 0.0272 at 6 bits), M's +72.2% →
+ * +66.8%, L's +84.8% → +89.1% with every profile static. The first six latent components warp each frame's
+ * coordinates (PROFILE_WARP); single-frame chunks get neither. `chunkFrames` is the encoder's typical chunk length.
  *
  * Every level's cells are square in pixels (`applyAspect`, spec §4.3.3 `level_y_resolutions`). Against square
  * grids in the same session (`lirn bench rd --minutes 6.67 --bits 8,6,5`, bench/RESULTS.md rd — *-aspect and
@@ -240,14 +245,14 @@ export function profileConfig(
 ): ModelConfig {
   const finest = Math.max(16, Math.min(2048, Math.max(frameWidth, frameHeight)));
   const spec = {
-    S: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 13, levels: 12 },
-    M: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 14, levels: 12 },
-    L: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 15, levels: 12 },
+    S: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 13, levels: 12, temporal: false },
+    M: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 14, levels: 12, temporal: true },
+    L: { width: 64, rank: 6, latent: 32, hyper: 32, log2: 15, levels: 12, temporal: true },
   }[profile];
   if (!spec) throw new Error(`unknown profile '${profile}' (expected one of ${PROFILE_NAMES.join(', ')})`);
   const encoding = hashGrid(spec.levels, 2, spec.log2, 16, finest);
   applyAspect(encoding, frameWidth, frameHeight);
-  const times = profileTimeResolutions(spec.levels, chunkFrames);
+  const times = spec.temporal ? profileTimeResolutions(spec.levels, chunkFrames) : [];
   if (times.some((t) => t > 0)) encoding.level_time_resolutions = times;
   return {
     version: 1,

@@ -66,6 +66,23 @@ describe('profiles', () => {
   });
 });
 
+describe('profile time resolutions', () => {
+  it('keep S static and give M and L spatio-temporal coarse levels; single frames are static everywhere', () => {
+    const enc = (name: 'S' | 'M' | 'L', frames: number) => {
+      const c = profileConfig(name, 640, 360, frames);
+      if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid');
+      return c.encoding;
+    };
+    expect(enc('S', 120).level_time_resolutions).toBeUndefined();
+    for (const name of ['M', 'L'] as const) {
+      const times = enc(name, 120).level_time_resolutions!;
+      expect(times.slice(0, 6).every((t) => t > 0)).toBe(true);
+      expect(times.slice(6).every((t) => t === 0)).toBe(true);
+      expect(enc(name, 1).level_time_resolutions).toBeUndefined();
+    }
+  });
+});
+
 describe('frame levels', () => {
   it("append one spatio-temporal level per fraction of the finest level, a time cell per frame, cells as the finest's; the profile's own levels turn static", () => {
     const base = profileConfig('M', 640, 360, 120);
