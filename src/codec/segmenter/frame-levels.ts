@@ -43,9 +43,11 @@ export function frameLevelProbeIterations(iterations: number, timeBudgetMs?: num
 /**
  * Quality a doubling of the parameters buys along the profiles' curve (bunny and vtest, S → M → L, the hash tables
  * doubling: 1.2–1.8 dB, bench/RESULTS.md): frame levels are kept when the probe gains more than their parameters
- * would buy there. Probes of 500 iterations on the benchmark clips (profiles S / M / L; bench/RESULTS.md
- * explore-session12): vtest gains 2.88 / 2.67 / 3.10 dB against 0.78 / 0.93 / 1.15, bunny −0.02 / 0.24 / 0.19 against
- * 0.80 / 0.97 / 1.24; at 150 iterations vtest S / M 1.55 / 1.54, bunny −0.09 / −0.05.
+ * would buy there. Probes of 500 iterations on the benchmark clips (profiles S / M / L, `npx tsx
+ * bench/frame-level-probe.ts`; bench/RESULTS.md explore-session13, with frame levels making the profile's levels
+ * static and S static without them): vtest gains 3.37 / 2.75 / 3.09 dB against 0.89 / 0.62 / 0.93, bunny 0.22 /
+ * 0.09 / 0.23 against 0.93 / 0.68 / 1.06 (session 12, before both: vtest 2.88 / 2.67 / 3.10 against 0.78 / 0.93 /
+ * 1.15, bunny −0.02 / 0.24 / 0.19 against 0.80 / 0.97 / 1.24).
  */
 export const FRAME_LEVEL_DB_PER_DOUBLING = 1.7;
 
