@@ -348,6 +348,10 @@ const variants: Record<string, Variant> = {
   'M+T2f1b': perFrame('M', [0.2, 0.4]),
   'M+T4f1': perFrame('M', [0.05, 0.1, 0.2, 0.4]),
   'M+T5f1': perFrame('M', [0.05, 0.1, 0.2, 0.4, 0.8]),
+  'M+T4f1-2': extraTemporal('M', [
+    ...[0.05, 0.1, 0.2].map((fraction) => ({ fraction, framesPerCell: 1 })),
+    { fraction: 0.4, framesPerCell: 2 },
+  ]),
   'M+T4f0.5': perFrame('M', [0.05, 0.1, 0.2, 0.4], 0.5),
   'S+T4f1': perFrame('S', [0.05, 0.1, 0.2, 0.4]),
   'L+T4f1': perFrame('L', [0.05, 0.1, 0.2, 0.4]),

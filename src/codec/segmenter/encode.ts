@@ -255,6 +255,13 @@ function gridTrainedGroups(options: EncodeOptions): ParamGroup[] {
   return [...groups];
 }
 
+function staleChunkError(chunk: number): CheckpointError {
+  return new CheckpointError(
+    `chunk ${chunk}`,
+    'the saved chunk was trained with another model config (another profile, or frame levels of another version); encode into a new work directory',
+  );
+}
+
 /**
  * The previous chunk's weights with a fresh latent table for this chunk's frames. The warp's components start
  * where the previous chunk's last frame left them: its grid holds the content at that frame's warp, and the
@@ -367,12 +374,8 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     let params: ParamSet;
     let projection: Projection | undefined;
     let resumed = false;
-    if (saved && !sameValue(saved.config, config))
-      // A finished chunk is reused without training, so the trainer's own check would not see it.
-      throw new CheckpointError(
-        `chunk ${k}`,
-        'the saved chunk was trained with another model config (another profile, or frame levels of another version); encode into a new work directory',
-      );
+    // A finished chunk is reused without training, so the trainer's own check would not see it.
+    if (saved && !sameValue(saved.config, config)) throw staleChunkError(k);
     if (saved && finishedCheckpoint(saved, iterations, timeBudgetMs) && saved.frames === planned.frameCount) {
       const split = splitAlignParams(saved.params);
       params = split.model;
@@ -525,6 +528,7 @@ async function chooseConfig(
     const trained = JSON.stringify(saved.config);
     if (trained === JSON.stringify(withLevels)) return { config: withLevels, reservedShare };
     if (trained === JSON.stringify(options.config)) return { config: options.config, reservedShare };
+    throw staleChunkError(0);
   }
   const { source } = options;
   const probe = allocationProbe(options);

@@ -296,6 +296,19 @@ describe('encodeChunked', () => {
       await options({ store, config: other, engine: await chooseTrainEngine('auto', other) }),
     );
     await expect(again).rejects.toThrow(/chunk 0: .*another model config/);
+    // An 'auto' encode finds it before spending time on the frame-level probes.
+    const phases: string[] = [];
+    const auto = encodeChunked(
+      await options({
+        store,
+        config: other,
+        engine: await chooseTrainEngine('auto', other),
+        frameLevels: 'auto',
+        onEvent: (e) => phases.push(e.phase),
+      }),
+    );
+    await expect(auto).rejects.toThrow(/chunk 0: .*another model config/);
+    expect(phases).not.toContain('frame-levels-probe');
   });
 
   it("a resumed 'auto' encode goes on with its first checkpoint's choice instead of probing again", async () => {
