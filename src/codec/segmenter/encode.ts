@@ -525,9 +525,8 @@ async function chooseConfig(
   // A resumed encode goes on with the choice its first chunk's checkpoint was trained with.
   const saved = await options.store?.load(0);
   if (saved) {
-    const trained = JSON.stringify(saved.config);
-    if (trained === JSON.stringify(withLevels)) return { config: withLevels, reservedShare };
-    if (trained === JSON.stringify(options.config)) return { config: options.config, reservedShare };
+    if (sameValue(saved.config, withLevels)) return { config: withLevels, reservedShare };
+    if (sameValue(saved.config, options.config)) return { config: options.config, reservedShare };
     throw staleChunkError(0);
   }
   const { source } = options;

@@ -47,6 +47,24 @@ async function options(extra: Partial<EncodeOptions> = {}): Promise<EncodeOption
   };
 }
 
+/** Runs an encode into `store` and stops it at the first event `killWhen` picks (it must reject as aborted). */
+async function killedEncode(
+  store: EncodeOptions['store'],
+  killWhen: (e: EncodeEvent) => boolean,
+): Promise<void> {
+  const controller = new AbortController();
+  const run = encodeChunked(
+    await options({
+      store,
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (killWhen(e)) controller.abort();
+      },
+    }),
+  );
+  await expect(run).rejects.toBeInstanceOf(EncodeAborted);
+}
+
 describe('warmStartParams', () => {
   it("keeps the previous chunk's weights and starts every frame's warp where its last frame ended", () => {
     const warped = { ...tinyConfig(48), warp: { otype: 'Affine' as const, scale: 0.02 } };
@@ -119,19 +137,11 @@ describe('encodeChunked', () => {
     const straight = writeLirnFile((await encodeChunked(await options())).file);
     for (const killAt of ['chunk-done', 'mid-chunk'] as const) {
       const store = memoryStore();
-      const controller = new AbortController();
-      const first = encodeChunked(
-        await options({
-          store,
-          signal: controller.signal,
-          onEvent: (e) => {
-            if (killAt === 'chunk-done' && e.phase === 'chunk-done' && e.chunk === 0) controller.abort();
-            if (killAt === 'mid-chunk' && e.phase === 'train' && e.chunk === 1 && e.iteration >= 30)
-              controller.abort();
-          },
-        }),
+      await killedEncode(store, (e) =>
+        killAt === 'chunk-done'
+          ? e.phase === 'chunk-done' && e.chunk === 0
+          : e.phase === 'train' && e.chunk === 1 && e.iteration >= 30,
       );
-      await expect(first).rejects.toBeInstanceOf(EncodeAborted);
       expect(store.checkpoints.get(0)?.iteration).toBe(120);
       const resumed = await encodeChunked(await options({ store }));
       expect(Buffer.from(writeLirnFile(resumed.file)).equals(Buffer.from(straight)), killAt).toBe(true);
@@ -279,17 +289,7 @@ describe('encodeChunked', () => {
 
   it('refuses to reuse a finished chunk trained with another config, naming the chunk', async () => {
     const store = memoryStore();
-    const controller = new AbortController();
-    const first = encodeChunked(
-      await options({
-        store,
-        signal: controller.signal,
-        onEvent: (e) => {
-          if (e.phase === 'chunk-done' && e.chunk === 0) controller.abort();
-        },
-      }),
-    );
-    await expect(first).rejects.toBeInstanceOf(EncodeAborted);
+    await killedEncode(store, (e) => e.phase === 'chunk-done' && e.chunk === 0);
     expect(store.checkpoints.get(0)?.iteration).toBe(120);
     const other = { ...config, latent: { ...config.latent, dim: config.latent.dim + 2 } };
     const again = encodeChunked(
