@@ -23,6 +23,7 @@ struct GridLevelView {
   bool dense;           // vertex row = vx + vy·(N+1) + vt·(N+1)·(M+1); else the spatial hash
   const float* table;   // rows × F
   float* grad;          // rows × F (backward only)
+  int scene = 0;        // static levels: the time slice vt of the points' scene (spec §4.3.3)
 };
 
 // Corners a level's points blend: 4 (2-D) or 8 (spatio-temporal).

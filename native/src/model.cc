@@ -63,7 +63,7 @@ int Model::max_width() const {
 Model parse_model(const double* desc, std::size_t length) {
   Reader r(desc, length);
   Model m;
-  if (r.small("version", 0, 1000) != 4) throw DescriptorError("model descriptor: unsupported version");
+  if (r.small("version", 0, 1000) != 5) throw DescriptorError("model descriptor: unsupported version");
   m.encoding = static_cast<Encoding>(r.small("encoding type", 0, 1));
   m.enc_dim = r.small("encoding dim", 1, kMaxWidth);
   m.latent_dim = r.small("latent dim", 1, kMaxWidth);
@@ -87,6 +87,14 @@ Model parse_model(const double* desc, std::size_t length) {
     m.log2_table = r.small("log2 hashmap size", 1, 30);
     if (m.enc_dim != m.levels * m.features) throw DescriptorError("model descriptor: encoding dim != levels * features");
     const std::int64_t table = std::int64_t{1} << m.log2_table;
+    // Ascending frames from 1 (spec §3: up to 4096 of them, each ≤ 2^24); starts past the chunk's last frame are
+    // allowed and never reached.
+    const int n_starts = r.small("scene starts", 0, 4096);
+    for (int k = 0; k < n_starts; ++k) {
+      const int first = k == 0 ? 1 : m.scene_starts.back() + 1;
+      m.scene_starts.push_back(r.small("scene start", first, 1 << 24));
+    }
+    const std::int64_t scenes = n_starts + 1;
     for (int l = 0; l < m.levels; ++l) {
       GridLevel g;
       g.resolution = r.small("level resolution", 1, 1 << 24);
@@ -95,9 +103,10 @@ Model parse_model(const double* desc, std::size_t length) {
       g.rows = r.next("level rows", 1, kMaxTotal);
       g.offset = r.next("level offset", 0, kMaxTotal);
       const std::int64_t area = (std::int64_t{g.resolution} + 1) * (std::int64_t{g.y_resolution} + 1);
-      // area < 2^50 and T + 1 ≤ 2^24 + 1: the product is only formed when area fits the table (no int64 overflow).
-      g.dense = area <= table && area * (std::int64_t{g.time_resolution} + 1) <= table;
-      const std::int64_t vertices = g.dense ? area * (std::int64_t{g.time_resolution} + 1) : table;
+      // area < 2^50 and slices ≤ 2^24 + 1: the product is only formed when area fits the table (no int64 overflow).
+      const std::int64_t slices = g.time_resolution > 0 ? std::int64_t{g.time_resolution} + 1 : scenes;
+      g.dense = area <= table && area * slices <= table;
+      const std::int64_t vertices = g.dense ? area * slices : table;
       if (g.rows != vertices) throw DescriptorError("model descriptor: level rows do not match its resolution");
       check_range("grid level", g.offset, g.rows * m.features, m.total);
       m.grid.push_back(g);

@@ -48,6 +48,16 @@ struct Model {
   // hash grid
   int levels = 0, features = 0, log2_table = 0;
   std::vector<GridLevel> grid;
+  // Frames that start scenes 1, 2, … (ascending, inside the chunk): static levels hold a time slice per scene.
+  std::vector<int> scene_starts;
+  // Scene of frame time t (clamped to [0, frames − 1] like τ): the scene starts at or before it.
+  int scene_of(double t) const {
+    const double last = frames - 1;
+    const double c = t >= 0 ? (t <= last ? t : last) : 0;
+    int s = 0;
+    while (s < static_cast<int>(scene_starts.size()) && scene_starts[s] <= c) ++s;
+    return s;
+  }
   // fourier
   int frequencies = 0;
   bool include_input = false;

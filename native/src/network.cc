@@ -209,7 +209,8 @@ void Network::unmodulate(int frame, int mod, const float* z, float* grad, float*
   }
 }
 
-void Network::encode(const double* xy, double tau, int n, Scratch& s) const {
+void Network::encode(const double* xy, double t, int n, Scratch& s) const {
+  const double tau = frame_tau(t);
   float* enc = s.acts[0].data();
   const int E = model_.enc_dim;
   if (model_.encoding == Encoding::Fourier) {
@@ -236,10 +237,11 @@ void Network::encode(const double* xy, double tau, int n, Scratch& s) const {
     }
     return;
   }
+  const int scene = model_.scene_of(t);
   GridLevelView views[64];
   for (int l = 0; l < model_.levels; ++l)
     views[l] = GridLevelView{model_.grid[l].resolution, model_.grid[l].y_resolution, model_.grid[l].time_resolution,
-                             model_.grid[l].dense, params_.data() + model_.grid[l].offset, nullptr};
+                             model_.grid[l].dense, params_.data() + model_.grid[l].offset, nullptr, scene};
   k_->grid_encode(n, xy, tau, model_.levels, model_.features, static_cast<unsigned>(model_.log2_table), views, enc, E,
                   s.idx.data(), s.w.data());
 }
@@ -582,7 +584,7 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
       if (warped) apply_warp(warps.data() + std::int64_t{f} * 6, n, s);
       const bool timed = tid == 0;
       const double t0 = timed ? now() : 0;
-      encode(s.xy.data(), frame_tau(batch.frame[f]), n, s);
+      encode(s.xy.data(), batch.frame[f], n, s);
       const double t1 = timed ? now() : 0;
       forward(n, f, s);
       const double t2 = timed ? now() : 0;
@@ -654,7 +656,6 @@ double Network::train(const Batch& batch, const double* rates, float* grads_out,
 }
 
 void Network::render(const float* z, double time, int width, int height, float* rgb) {
-  const double tau = frame_tau(time);
   const bool warped = model_.warp != WarpKind::None;
   double warp[6];
   if (warped) warp_params(z, warp);
@@ -685,7 +686,7 @@ void Network::render(const float* z, double time, int width, int height, float* 
         s.xy[2 * p + 1] = static_cast<float>((static_cast<double>(q / width) + 0.5) / height);
       }
       if (warped) apply_warp(warp, n, s);
-      encode(s.xy.data(), tau, n, s);
+      encode(s.xy.data(), time, n, s);
       forward(n, 0, s);
       const float* out = s.acts[nl].data();
       float* dst = rgb + q0 * C;

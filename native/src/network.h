@@ -76,7 +76,8 @@ class Network {
   void plan_frames(int frames);
   void modulate(const float* z, int mod, float* slot, float* scratch);
   void unmodulate(int frame, int mod, const float* z, float* grad, float* scratch);
-  void encode(const double* xy, double tau, int n, Scratch& s) const;
+  // Encoding of n points at frame time t (latent rows, fractional between frames).
+  void encode(const double* xy, double t, int n, Scratch& s) const;
   void encode_backward(int n, const Scratch& s, const float* denc, float* grad) const;
   void forward(int n, int frame, Scratch& s) const;
   const float* layer_weight(int layer, int frame) const;

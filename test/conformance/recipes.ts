@@ -293,6 +293,40 @@ export const VECTORS: VectorRecipe[] = [
     },
   },
   {
+    name: 'hashgrid-scenes',
+    description:
+      'Trained HashGrid model with three scenes per chunk (scene_starts [2, 4]: static levels hold a time slice ' +
+      'per scene), 40x24, 12 frames in 2 chunks of 6; levels: dense static (3 slices of (N+1)(M+1) rows), ' +
+      'hashed static, one spatio-temporal level beside them; the second chunk warm-started scene by scene. The ' +
+      'fractional-time checks between frames 1 and 2 read scene 0. 8/10-bit allocation.',
+    covers: [
+      'HashGrid scenes (scene_starts) on dense static levels',
+      'HashGrid scenes on hashed static levels',
+      'HashGrid scenes beside a spatio-temporal level',
+      'trained weights',
+      '2 chunks',
+    ],
+    trained: true,
+    build: () => {
+      const encoding = hashGrid(4, 2, 9, 4, 40);
+      applyAspect(encoding, 40, 24);
+      encoding.level_time_resolutions = [0, 2, 0, 0];
+      encoding.scene_starts = [2, 4];
+      return trainedFile({
+        config: trainedGridModel(encoding),
+        width: 40,
+        height: 24,
+        frames: 12,
+        fps: 6,
+        segmentSeconds: 1,
+        segmentsPerChunk: 1,
+        iterations: 300,
+        bits: EIGHT_BIT_ALLOCATION,
+        seed: 8,
+      });
+    },
+  },
+  {
     name: 'fourier-4bit',
     description:
       'Trained Fourier-feature model (5 frequencies plus x, y), odd size 37x23, 8 frames in 3 segments; 4-bit ' +

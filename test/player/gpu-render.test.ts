@@ -2,7 +2,8 @@
  * The player's WebGPU renderer (player/src/render) in headless Chromium (SwiftShader here), driven directly
  * with tiny models and compared with the reference renderer (src/codec/render) at the e2e test's bound
  * (PSNR ≥ 45 dB): spatio-temporal hash-grid levels (spec §4.3.3; dense and hashed, beside a static level) at
- * integer and fractional frame times, with a patch head too, a static hash grid as a control, and a per-frame
+ * integer and fractional frame times, with a patch head too, a static hash grid as a control and with scenes
+ * (a time slice per scene on its static levels), and a per-frame
  * affine warp (§4.3.2.1) big enough to clamp coordinates. Fails with a clear message when Chromium or WebGPU is
  * missing. A few dozen pixels per frame keep the software adapter quick.
  */
@@ -102,6 +103,16 @@ describe('WebGPU renderer vs the reference renderer (Chromium + WebGPU)', () => 
       [0, 2.75],
     ],
     ['static hash grid (control)', () => tinyHashConfig(), [1, 2.5]],
+    // Scenes start at frames 2 and 4: t = 1.5 still reads scene 0, t = 3.25 scene 1, t = 4 scene 2.
+    [
+      "static hash grid with scenes (dense and hashed levels on the slice of the frame's scene)",
+      () => {
+        const c = tinyHashConfig();
+        if (c.encoding.otype !== 'HashGrid') throw new Error('hash grid expected');
+        return { ...c, encoding: { ...c.encoding, scene_starts: [2, 4] } };
+      },
+      [0, 1.5, 2, 3.25, 4],
+    ],
   ];
 
   for (const [what, makeConfig, times] of cases) {

@@ -9,7 +9,7 @@ import {
 import { GPU_MODEL_LIMITS, modelShader, unsupportedReason } from '../../player/src/render/wgsl.js';
 import { decodeChunkModel } from '../../src/codec/decoder/chunk-model.js';
 import { hashLevelRows, profileConfig } from '../../src/codec/model/config.js';
-import { encodePositions, frameTau } from '../../src/codec/model/encoding.js';
+import { encodePositions, frameTau, isDenseLevel } from '../../src/codec/model/encoding.js';
 import { frameWeights } from '../../src/codec/model/hypernet.js';
 import { prepareModel } from '../../src/codec/model/model.js';
 import { paramSpecs, tensorSize } from '../../src/codec/model/params.js';
@@ -203,10 +203,29 @@ describe('WGSL generation', () => {
       expect(s).not.toContain('frame.tau');
       expect(s).not.toContain('805459861u');
     }
-    // The uniform struct is what frameUniformData packs: 6 u32, then β, τ and the warp's 6 f32.
+    // The uniform struct is what frameUniformData packs: 6 u32, then β, τ and the warp's 6 f32, then the scene.
     expect(code).toMatch(
-      /struct FrameUniforms \{\s*width: u32,\s*height: u32,\s*grid_w: u32,\s*grid_h: u32,\s*t0: u32,\s*t1: u32,\s*beta: f32,(\s*\/\/[^\n]*)*\s*tau: f32,(\s*\/\/[^\n]*)*\s*warp_u: f32,\s*warp_v: f32,\s*warp_a: f32,\s*warp_b: f32,\s*warp_c: f32,\s*warp_d: f32,\s*\}/,
+      /struct FrameUniforms \{\s*width: u32,\s*height: u32,\s*grid_w: u32,\s*grid_h: u32,\s*t0: u32,\s*t1: u32,\s*beta: f32,(\s*\/\/[^\n]*)*\s*tau: f32,(\s*\/\/[^\n]*)*\s*warp_u: f32,\s*warp_v: f32,\s*warp_a: f32,\s*warp_b: f32,\s*warp_c: f32,\s*warp_d: f32,(\s*\/\/[^\n]*)*\s*scene: u32,\s*\}/,
     );
+    // Only models with scenes read it, on their static levels.
+    expect(code).not.toContain('frame.scene');
+  });
+
+  it("reads the frame's scene slice on static levels of a model with scenes", () => {
+    const base = tinyHashConfig();
+    if (base.encoding.otype !== 'HashGrid') throw new Error('hash grid');
+    const enc = { ...base.encoding, scene_starts: [2] };
+    const config = { ...base, encoding: enc };
+    const code = modelShader(config, modelLayout(config)).code;
+    const dense = enc.level_resolutions.findIndex((_, l) => isDenseLevel(enc, l));
+    const hashed = enc.level_resolutions.findIndex((_, l) => !isDenseLevel(enc, l));
+    expect(dense).toBeGreaterThanOrEqual(0);
+    expect(hashed).toBeGreaterThanOrEqual(0);
+    const n = enc.level_resolutions[dense] + 1;
+    const m = (enc.level_y_resolutions ?? enc.level_resolutions)[dense] + 1;
+    expect(code).toContain(`let i00 = cx + cy * ${n}u + frame.scene * ${n * m}u;`);
+    expect(code).toContain('let hy0 = (cy * 2654435761u) ^ (frame.scene * 805459861u);');
+    expect(code).not.toContain('frame.tau');
   });
 
   it('warps the coordinate before the encoding only in warped models', () => {
@@ -248,6 +267,15 @@ describe('WGSL generation', () => {
       );
     expect(warpOf()).toEqual([0, 0, 0, 0, 0, 0]);
     expect(warpOf([0.25, -0.5, 0.1, 0, -0.1, 1])).toEqual([0.25, -0.5, 0.1, 0, -0.1, 1].map(Math.fround));
+    // The scene follows as u32 at byte 56; 0 without one.
+    const sceneOf = (scene?: number) =>
+      new Uint32Array(
+        frameUniformData({ width: 4, height: 4, gridW: 0, gridH: 0, t: 0, frames: 1, scene }),
+        56,
+        1,
+      )[0];
+    expect(sceneOf()).toBe(0);
+    expect(sceneOf(3)).toBe(3);
   });
 
   it('refuses models wider than the renderer supports, naming the limit', () => {

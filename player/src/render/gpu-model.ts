@@ -2,7 +2,7 @@
  * One chunk's model on the GPU: its parameters, latent table, per-frame scratch and uniforms, and the compute
  * pipelines of its configuration (compiled once per distinct config and shared between chunks).
  */
-import type { ModelConfig } from '../../../src/codec/model/config.js';
+import { type ModelConfig, sceneOf } from '../../../src/codec/model/config.js';
 import { latentAt } from '../../../src/codec/model/latent.js';
 import { warpLatentDims, warpParams } from '../../../src/codec/model/warp.js';
 import { ErrorDetails, ErrorTypes, PlayerError } from '../core/errors.js';
@@ -172,6 +172,12 @@ export class GpuModel {
     }
   }
 
+  /** The scene of local time `t` (0 without scenes). */
+  private sceneAt(t: number): number {
+    const enc = this.chunk.config.encoding;
+    return enc.otype === 'HashGrid' ? sceneOf(enc, t, this.frameCount) : 0;
+  }
+
   /** The warp [u, v, a, b, c, d] at local time `t` (of latentAt's z, as the reference); null without a warp. */
   private warpAt(t: number): Float64Array | null {
     if (!this.warpLatents) return null;
@@ -241,6 +247,7 @@ export class GpuModel {
       t,
       frames: this.frameCount,
       warp: this.warpAt(t),
+      scene: this.sceneAt(t),
     });
     this.device.queue.writeBuffer(this.uniforms, 0, u);
     const group = this.bindGroup(surface);

@@ -151,7 +151,7 @@ export function packParams(layout: ParamLayout, params: readonly DecodedParam[])
 }
 
 /** Bytes of the `FrameUniforms` struct of the generated WGSL. */
-export const FRAME_UNIFORM_BYTES = 56;
+export const FRAME_UNIFORM_BYTES = 64;
 
 export interface FrameUniformInput {
   width: number;
@@ -165,12 +165,14 @@ export interface FrameUniformInput {
   frames: number;
   /** The frame's warp [u, v, a, b, c, d] (warp.ts `warpParams`); zeros when absent. */
   warp?: ArrayLike<number> | null;
+  /** The frame's scene (config.ts `sceneOf`); 0 when absent. */
+  scene?: number;
 }
 
 /**
  * The `FrameUniforms` of one frame, as the WGSL struct lays them out: width, height, grid_w, grid_h, t0, t1
- * (u32), β = t − t0, τ = (clamp(t, 0, frames − 1) + 0.5) / frames (f32, the spatio-temporal grid's time) and
- * the warp u, v, a, b, c, d (f32).
+ * (u32), β = t − t0, τ = (clamp(t, 0, frames − 1) + 0.5) / frames (f32, the spatio-temporal grid's time),
+ * the warp u, v, a, b, c, d (f32) and the frame's scene (u32, the static levels' time slice).
  */
 export function frameUniformData(input: FrameUniformInput): ArrayBuffer {
   const t0 = Math.floor(input.t);
@@ -181,5 +183,6 @@ export function frameUniformData(input: FrameUniformInput): ArrayBuffer {
   floats[0] = input.t - t0;
   floats[1] = frameTau(input.t, input.frames);
   if (input.warp) floats.set(input.warp, 2);
+  new Uint32Array(data, 56, 1)[0] = input.scene ?? 0;
   return data;
 }

@@ -17,6 +17,7 @@ import {
   levelTimeResolution,
   levelYResolution,
   type ModelConfig,
+  sceneCount,
 } from '../../../src/codec/model/config.js';
 import { HASH_PRIME_T, HASH_PRIME_Y, isDenseLevel } from '../../../src/codec/model/encoding.js';
 import type { BaseLayerLayout, ModelLayout } from './layout.js';
@@ -82,6 +83,8 @@ struct FrameUniforms {
   warp_b: f32,
   warp_c: f32,
   warp_d: f32,
+  // Scene of the frame (§4.3.3, the chunk's scene_starts): the time slice static hash-grid levels read.
+  scene: u32,
 }
 
 @group(0) @binding(0) var<storage, read> params: array<f32>;
@@ -171,6 +174,7 @@ fn modulate_${mi}(@builtin(global_invocation_id) id: vec3<u32>) {
 function hashGridCode(enc: HashGridEncodingConfig, tableOffsets: number[]): string {
   const F = enc.n_features_per_level;
   const mask = 2 ** enc.log2_hashmap_size - 1;
+  const scenes = sceneCount(enc) > 1;
   let code = '';
   for (let l = 0; l < enc.n_levels; l++) {
     const res = enc.level_resolutions[l];
@@ -188,16 +192,16 @@ function hashGridCode(enc: HashGridEncodingConfig, tableOffsets: number[]): stri
     let cx = u32(cxf);
     let cy = u32(cyf);`;
     if (NT === 0) {
-      // Static level: 4 corners, instant-NGP's 2-D hash.
+      // Static level: 4 corners, instant-NGP's 2-D hash; with scenes on the frame's scene slice (§4.3.3).
       const corners = dense
         ? `
-    let i00 = cx + cy * ${u(res + 1)};
+    let i00 = cx + cy * ${u(res + 1)}${scenes ? ` + frame.scene * ${u((res + 1) * (resY + 1))}` : ''};
     let i10 = i00 + 1u;
     let i01 = i00 + ${u(res + 1)};
     let i11 = i01 + 1u;`
         : `
-    let hy0 = cy * ${u(HASH_PRIME_Y)};
-    let hy1 = (cy + 1u) * ${u(HASH_PRIME_Y)};
+    let hy0 = ${scenes ? `(cy * ${u(HASH_PRIME_Y)}) ^ (frame.scene * ${u(HASH_PRIME_T)})` : `cy * ${u(HASH_PRIME_Y)}`};
+    let hy1 = ${scenes ? `((cy + 1u) * ${u(HASH_PRIME_Y)}) ^ (frame.scene * ${u(HASH_PRIME_T)})` : `(cy + 1u) * ${u(HASH_PRIME_Y)}`};
     let i00 = (hy0 ^ cx) & ${u(mask)};
     let i10 = (hy0 ^ (cx + 1u)) & ${u(mask)};
     let i01 = (hy1 ^ cx) & ${u(mask)};

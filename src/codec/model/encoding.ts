@@ -9,6 +9,7 @@ import {
   hashLevelVertices,
   levelTimeResolution,
   levelYResolution,
+  sceneOf,
 } from './config.js';
 import type { PreparedModel } from './model.js';
 
@@ -49,7 +50,8 @@ export function frameTau(t: number, frames: number): number {
 
 /**
  * Hash-grid features of `n` coordinates at normalised frame time `tau` into `out` (row stride `stride`, starting
- * at column 0). `tables[l]` is level l's [rows_l, F] table. Static levels ignore `tau`.
+ * at column 0). `tables[l]` is level l's [rows_l, F] table. Static levels ignore `tau` and read the time slice of
+ * `scene` (sceneOf: the scene of the frame time τ stands for).
  */
 export function encodeHashGrid(
   enc: HashGridEncodingConfig,
@@ -59,6 +61,7 @@ export function encodeHashGrid(
   out: Float32Array,
   stride = enc.n_levels * enc.n_features_per_level,
   tau = 0.5,
+  scene = 0,
 ): void {
   const F = enc.n_features_per_level;
   const mask = 2 ** enc.log2_hashmap_size - 1;
@@ -83,6 +86,8 @@ export function encodeHashGrid(
       slice[1] = dense ? (ct + 1) * sliceLen : Math.imul(ct + 1, HASH_PRIME_T);
       wt[0] = Math.fround(1 - ft);
       wt[1] = Math.fround(ft);
+    } else if (scene > 0) {
+      slice[0] = dense ? scene * sliceLen : Math.imul(scene, HASH_PRIME_T);
     }
     for (let p = 0; p < n; p++) {
       const px = coords[2 * p] * res;
@@ -163,9 +168,12 @@ export function encodeFourier(
   }
 }
 
-/** Whether the encoding depends on the frame time (a hash grid with a spatio-temporal level). */
+/** Whether the encoding depends on the frame time (a hash grid with a spatio-temporal level or scenes). */
 export function encodingIsTemporal(enc: HashGridEncodingConfig | FourierEncodingConfig): boolean {
-  return enc.otype === 'HashGrid' && (enc.level_time_resolutions ?? []).some((t) => t > 0);
+  return (
+    enc.otype === 'HashGrid' &&
+    ((enc.level_time_resolutions ?? []).some((t) => t > 0) || (enc.scene_starts?.length ?? 0) > 0)
+  );
 }
 
 /**
@@ -180,8 +188,9 @@ export function encodePositions(
   t = 0,
 ): Float32Array {
   const enc = model.config.encoding;
-  if (enc.otype === 'HashGrid')
-    encodeHashGrid(enc, model.hashTables, coords, n, out, undefined, frameTau(t, model.frames));
-  else encodeFourier(enc, coords, n, out);
+  if (enc.otype === 'HashGrid') {
+    const tau = frameTau(t, model.frames);
+    encodeHashGrid(enc, model.hashTables, coords, n, out, undefined, tau, sceneOf(enc, t, model.frames));
+  } else encodeFourier(enc, coords, n, out);
   return out;
 }

@@ -12,6 +12,7 @@ export const MODEL_LIMITS = {
   featuresPerLevel: 64,
   log2HashmapSize: 28,
   levelResolution: 1 << 24,
+  sceneStarts: 4096,
   frequencies: 32,
   hiddenLayers: 64,
   neurons: 8192,
@@ -78,6 +79,20 @@ export function validateModelConfig(input: unknown): ModelConfig {
     }
     if (enc.level_time_resolutions !== undefined) {
       levelArray(enc.level_time_resolutions, 'config.encoding.level_time_resolutions', levels, 0);
+    }
+    if (enc.scene_starts !== undefined) {
+      const where = 'config.encoding.scene_starts';
+      const starts = intArray(
+        enc.scene_starts,
+        where,
+        MODEL_LIMITS.sceneStarts,
+        1,
+        MODEL_LIMITS.levelResolution,
+      );
+      starts.forEach((s, i) => {
+        if (i > 0 && s <= starts[i - 1])
+          fail(`${where}[${i}]`, `must be above the previous start ${starts[i - 1]}, got ${s}`);
+      });
     }
   } else if (enc.otype === 'Fourier') {
     int(enc.n_frequencies, 'config.encoding.n_frequencies', 0, MODEL_LIMITS.frequencies);

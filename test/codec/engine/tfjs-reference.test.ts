@@ -95,6 +95,22 @@ describe('tfjs forward pass equals the reference decoder', () => {
       expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
   });
 
+  it("hash grid with scenes (static levels on the slice of the frame's scene, beside a 3-D level)", async () => {
+    const config = temporalConfig();
+    if (config.encoding.otype !== 'HashGrid') throw new Error('hash grid');
+    config.encoding.scene_starts = [1, 2];
+    config.encoding.level_time_resolutions = [0, 1, 0]; // level 0 static dense (3 slices), level 2 static hashed
+    const engine = await trainedEngine(config, undefined, 6);
+    const cases: Array<[string, number, number, number]> = [
+      ['t = 0 (scene 0)', 0, 24, 16],
+      ['fractional t = 0.75 (scene 0)', 0.75, 20, 12],
+      ['t = 1 (scene 1), 2x', 1, 48, 32],
+      ['t = 2 (scene 2)', 2, 24, 16],
+    ];
+    for (const [what, t, w, h] of cases)
+      expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
+  });
+
   it('Fourier patch model (crop of a partial last patch included)', async () => {
     const engine = await trainedEngine(tinyPatchConfig(), { width: 4, height: 3 });
     for (const [what, t, w, h] of CASES)

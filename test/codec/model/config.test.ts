@@ -7,7 +7,10 @@ import {
   hashLevelVertices,
   levelYResolution,
   profileConfig,
+  sceneCount,
+  sceneOf,
   withFrameLevels,
+  withScenes,
 } from '../../../src/codec/model/config.js';
 import { validateModelConfig } from '../../../src/codec/model/validate.js';
 
@@ -110,5 +113,56 @@ describe('frame levels', () => {
       encoding: { otype: 'Fourier' as const, n_frequencies: 4, include_input: true },
     };
     expect(() => withFrameLevels(fourier, 16)).toThrow(/hash-grid/);
+  });
+});
+
+describe('scenes', () => {
+  it('make every level static and give static levels one time slice per scene', () => {
+    const base = profileConfig('M', 640, 360, 120);
+    const c = withScenes(base, [40, 93]);
+    if (c.encoding.otype !== 'HashGrid' || base.encoding.otype !== 'HashGrid') throw new Error('hash grid');
+    expect(c.encoding.scene_starts).toEqual([40, 93]);
+    expect(c.encoding.level_time_resolutions).toBeUndefined();
+    expect(sceneCount(c.encoding)).toBe(3);
+    // Level 0 (17×10 vertices) is dense: three copies of its rows; the finest stays a hashed 2^14-row table.
+    expect(hashLevelVertices(c.encoding, 0)).toBe(17 * 10 * 3);
+    expect(hashLevelRows(c.encoding, 0)).toBe(17 * 10 * 3);
+    expect(hashLevelRows(c.encoding, 11)).toBe(2 ** 14);
+    expect(() => validateModelConfig(c)).not.toThrow();
+    // Frame levels go on top and keep the scenes.
+    const both = withFrameLevels(c, 120);
+    if (both.encoding.otype !== 'HashGrid') throw new Error('hash grid');
+    expect(both.encoding.scene_starts).toEqual([40, 93]);
+    expect(both.encoding.level_time_resolutions!.slice(12)).toEqual([120, 120, 120, 120]);
+    // No scenes: the config itself.
+    expect(withScenes(base, [])).toBe(base);
+    expect(base.encoding.scene_starts).toBeUndefined();
+  });
+
+  it('place a frame time in the scene of the last start at or before it (clamped like τ)', () => {
+    const enc = withScenes(profileConfig('S', 64, 64, 16), [4, 9]).encoding;
+    if (enc.otype !== 'HashGrid') throw new Error('hash grid');
+    expect([0, 3, 3.99, 4, 8.5, 9, 15, 99, -2].map((t) => sceneOf(enc, t, 16))).toEqual([
+      0, 0, 0, 1, 1, 2, 2, 2, 0,
+    ]);
+    // A start past the last frame is never reached.
+    expect(sceneOf({ ...enc, scene_starts: [4, 20] }, 99, 16)).toBe(1);
+  });
+
+  it('are refused out of order, below 1 or on a Fourier encoding', () => {
+    const base = profileConfig('S', 64, 64, 16);
+    expect(() => withScenes(base, [5, 5])).toThrow(/ascending/);
+    expect(() => withScenes(base, [0])).toThrow(/ascending/);
+    const fourier = {
+      ...base,
+      encoding: { otype: 'Fourier' as const, n_frequencies: 4, include_input: true },
+    };
+    expect(() => withScenes(fourier, [3])).toThrow(/hash-grid/);
+    const bad = (starts: unknown) => ({ ...base, encoding: { ...base.encoding, scene_starts: starts } });
+    expect(() => validateModelConfig(bad([3, 2]))).toThrow(
+      /scene_starts\[1\]: must be above the previous start 3/,
+    );
+    expect(() => validateModelConfig(bad([0]))).toThrow(/scene_starts\[0\]/);
+    expect(() => validateModelConfig(bad('3'))).toThrow(/scene_starts/);
   });
 });

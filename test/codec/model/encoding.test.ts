@@ -104,6 +104,34 @@ describe('hash-grid encoding', () => {
     expect(out[1]).toBeCloseTo(60, 5);
   });
 
+  it('scenes: a static level reads the slice of the scene (dense rows (N+1)·(M+1) apart, hashed vt·805459861)', () => {
+    // Level 0: 2²·3 scenes = 12 ≤ 16 rows: dense; level 1: 9² > 16: hashed; level 2 spatio-temporal, unaffected.
+    const enc = { ...grid([1, 8, 1], 4, 1), level_time_resolutions: [0, 0, 1], scene_starts: [2, 5] };
+    expect(isDenseLevel(enc, 0)).toBe(true);
+    expect(hashGridIndex(enc, 0, 1, 1, 2)).toBe(1 + 2 + 8);
+    // Vertex (3, 5) of the hashed level: scene 0 row 6 (as without scenes), scene 1 (3 ^ 5 ^ 5) = 3, scene 2 12.
+    expect([0, 1, 2].map((s) => hashGridIndex(enc, 1, 3, 5, s))).toEqual([6, 3, 12]);
+    const tables = [rowTable(12, 1), rowTable(16, 1), rowTable(8, 1)];
+    const out = new Float32Array(3);
+    const temporal: number[] = [];
+    // (0, 0) is vertex (0, 0) of level 0: row 4·scene; (3/8, 5/8) is vertex (3, 5) of level 1: its scene's row.
+    for (const [scene, row0] of [
+      [0, 0],
+      [1, 4],
+      [2, 8],
+    ] as const) {
+      encodeHashGrid(enc, tables, new Float32Array([0, 0]), 1, out, 3, 0.5, scene);
+      expect(out[0], `scene ${scene}`).toBeCloseTo(10 * row0, 5);
+      encodeHashGrid(enc, tables, new Float32Array([3 / 8, 5 / 8]), 1, out, 3, 0.5, scene);
+      expect(out[1], `scene ${scene}`).toBeCloseTo(10 * [6, 3, 12][scene], 5);
+      temporal.push(out[2]);
+    }
+    // The spatio-temporal level ignores the scene: at (3/8, 5/8), τ = 0.5, the same value in every scene.
+    expect(temporal[1]).toBe(temporal[0]);
+    expect(temporal[2]).toBe(temporal[0]);
+    expect(temporal[0]).toBeGreaterThan(0);
+  });
+
   it('concatenates levels level-major and clamps the cell at the far edge', () => {
     const enc = grid([1, 2], 8, 2);
     const tables = [rowTable(4, 2, 0), rowTable(9, 2, 1000)];

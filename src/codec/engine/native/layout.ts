@@ -38,7 +38,7 @@ export interface NativeLayout {
   descriptor: Float64Array;
 }
 
-const DESCRIPTOR_VERSION = 4;
+const DESCRIPTOR_VERSION = 5;
 /** Warp kinds as the addon numbers them (model.h WarpKind). */
 const WARP_KINDS = { Translation: 1, Affine: 2 } as const;
 
@@ -77,7 +77,8 @@ export function nativeLayout(config: ModelConfig, frames: number): NativeLayout 
     config.warp ? config.warp.scale : 0,
   ];
   if (enc.otype === 'HashGrid') {
-    d.push(enc.n_levels, enc.n_features_per_level, enc.log2_hashmap_size);
+    const starts = enc.scene_starts ?? [];
+    d.push(enc.n_levels, enc.n_features_per_level, enc.log2_hashmap_size, starts.length, ...starts);
     for (let l = 0; l < enc.n_levels; l++) {
       const t = byName.get(`encoding.level${l}`)!;
       d.push(

@@ -13,6 +13,7 @@ import {
   hashLevelVertices,
   levelTimeResolution,
   levelYResolution,
+  sceneCount,
 } from '../../model/config.js';
 import { HASH_PRIME_T, HASH_PRIME_Y } from '../../model/encoding.js';
 
@@ -49,6 +50,8 @@ export interface HashGridCorners {
 export interface SampleTimes {
   tau: ArrayLike<number>;
   perGroup: number;
+  /** Scene index of each group's frame (config.ts `sceneOf`); static levels read it. Absent: scene 0. */
+  scene?: ArrayLike<number>;
 }
 
 /** Whether any hash-grid level is spatio-temporal (T_l > 0). */
@@ -71,6 +74,8 @@ export function hashGridCorners(
   const levels = enc.n_levels;
   const temporal = hasTemporalLevels(enc);
   if (temporal && !times) throw new Error('hashGridCorners: a spatio-temporal grid needs frame times');
+  if (sceneCount(enc) > 1 && !times?.scene)
+    throw new Error('hashGridCorners: a grid with scenes needs frame scenes');
   const K = temporal ? 8 : 4;
   const index = new Int32Array(count * levels * K);
   const weight = new Float32Array(count * levels * K);
@@ -92,6 +97,7 @@ export function hashGridCorners(
     let ct = 0;
     let wt0 = 1;
     let wt1 = 0;
+    const scenes = T === 0 ? times?.scene : undefined;
     for (let n = 0; n < count; n++) {
       if (T > 0) {
         const g = Math.floor(n / times!.perGroup);
@@ -103,7 +109,7 @@ export function hashGridCorners(
           wt0 = Math.fround(1 - ft);
           wt1 = Math.fround(ft);
         }
-      }
+      } else if (scenes) ct = scenes[Math.floor(n / times!.perGroup)];
       const px = coords[2 * n] * res;
       const py = coords[2 * n + 1] * resY;
       const cx = Math.min(Math.max(Math.floor(px), 0), res - 1);
@@ -117,7 +123,7 @@ export function hashGridCorners(
         const dt = c >> 2;
         const vx = cx + dx;
         const vy = cy + dy;
-        const vt = T > 0 ? ct + dt : 0;
+        const vt = T > 0 ? ct + dt : ct;
         const row = dense
           ? vx + vy * stride + vt * sliceLen
           : ((Math.imul(vy, HASH_PRIME_Y) ^ Math.imul(vt, HASH_PRIME_T) ^ vx) >>> 0) & mask;

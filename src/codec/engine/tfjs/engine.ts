@@ -15,7 +15,7 @@
  * What is left is ~40 % matMul and ~25 % transposes (a 16k × 128 transpose takes 36 ms in tfjs-wasm, 18 ms in JS).
  */
 import * as tf from '@tensorflow/tfjs';
-import { MAX_DIMENSION, type ModelConfig } from '../../model/config.js';
+import { MAX_DIMENSION, type ModelConfig, sceneOf } from '../../model/config.js';
 import { frameTau } from '../../model/encoding.js';
 import type { ParamGroup, ParamSet } from '../../model/params.js';
 import { warpCoords, warpParams } from '../../model/warp.js';
@@ -206,6 +206,7 @@ export class TfjsEngine implements TrainEngine {
         encoding: encodingInput(this.config, at, count, this.hashMode, {
           tau: [frameTau(t, this.frames)],
           perGroup: count,
+          scene: [this.sceneOf(t)],
         }),
         tile,
       }),
@@ -281,6 +282,12 @@ export class TfjsEngine implements TrainEngine {
   }
 
   /** Spec §4.3.1: z = (1 − β)·latents[t0] + β·latents[t1]. */
+  /** Scene of frame time t (latent rows) on a hash grid with scenes; 0 otherwise. */
+  private sceneOf(t: number): number {
+    const enc = this.config.encoding;
+    return enc.otype === 'HashGrid' ? sceneOf(enc, t, this.frames) : 0;
+  }
+
   private async latentAt(t: number): Promise<Float32Array> {
     if (!Number.isFinite(t) || t < 0 || t > this.frames - 1)
       throw new RangeError(`frame time ${t} is outside [0, ${this.frames - 1}]`);
@@ -320,6 +327,7 @@ export class TfjsEngine implements TrainEngine {
         {
           tau: Array.from(batch.frameIndex, (row) => frameTau(row, this.frames)),
           perGroup: batch.pixelsPerFrame,
+          scene: Array.from(batch.frameIndex, (row) => this.sceneOf(row)),
         },
         warp,
       ),

@@ -52,10 +52,18 @@ function mediumTemporalConfig(): ModelConfig {
   return config;
 }
 
+/** Seed 21 leaves 16% of the scenes model's t = 0 values inside (0, 1); this one more. */
+const SEED_FOR_UNCLAMPED = 22;
+
+function withSceneStarts(config: ModelConfig, starts: number[]): ModelConfig {
+  if (config.encoding.otype !== 'HashGrid') throw new Error('hash grid');
+  return { ...config, encoding: { ...config.encoding, scene_starts: starts } };
+}
+
 describe.skipIf(skip !== null)('nativeRenderFrame equals the reference decoder', () => {
   // Warped renders sample the grid off the pixel centres and differ from the reference by float32 summation order
   // a little more: measured 1.2e-5 at most (4.5e-6 unwarped with the same weights).
-  const cases: Array<[string, ModelConfig]> = [
+  const cases: Array<[string, ModelConfig, number?]> = [
     ['hash grid, two modulated layers', tinyHashConfig([1, 2])],
     ['Fourier features', tinyFourierConfig()],
     ['medium hash grid', mediumConfig()],
@@ -66,10 +74,16 @@ describe.skipIf(skip !== null)('nativeRenderFrame equals the reference decoder',
       'spatio-temporal hash grid with a translation warp',
       { ...tinyTemporalConfig([1, 2]), warp: { otype: 'Translation', scale: 0.3 } },
     ],
+    [
+      'medium hash grid with three scenes (t = 0, 2.25, 3 read scenes 0, 1, 2)',
+      withSceneStarts(mediumConfig(), [2, 3]),
+      SEED_FOR_UNCLAMPED,
+    ],
+    ['spatio-temporal hash grid with two scenes', withSceneStarts(tinyTemporalConfig([1, 2]), [2])],
   ];
-  for (const [name, config] of cases) {
+  for (const [name, config, seed = 21] of cases) {
     it(`${name}: integer and fractional t, odd sizes, within 1e-5`, () => {
-      const model = { config, params: randomParams(config, 4, 21) };
+      const model = { config, params: randomParams(config, 4, seed) };
       for (const [t, w, h] of [
         [0, 37, 23],
         [2.25, 64, 9],
