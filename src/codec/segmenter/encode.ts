@@ -19,9 +19,19 @@ import { type BitAllocation, DEFAULT_BIT_ALLOCATION } from '../encoder/bit-alloc
 import { packChunk } from '../encoder/pack.js';
 import { type AllocationProbe, allocateTensorBits, probeTimes } from '../encoder/rd-allocation.js';
 import type { EngineFactory } from '../engine/types.js';
-import { type ModelConfig, withFrameLevels } from '../model/config.js';
+import {
+  type HashGridEncodingConfig,
+  hashLevelRows,
+  levelTimeResolution,
+  levelYResolution,
+  type ModelConfig,
+  sceneCount,
+  withFrameLevels,
+  withScenes,
+} from '../model/config.js';
+import { hashGridIndex } from '../model/encoding.js';
 import { initParams } from '../model/init.js';
-import { cloneParamSet, type ParamGroup, type ParamSet, paramSpecs } from '../model/params.js';
+import { cloneParamSet, type ParamGroup, type ParamSet, paramSpecs, type Tensor } from '../model/params.js';
 import { warpLatentDims } from '../model/warp.js';
 import { CheckpointError, type TrainCheckpoint } from '../train/checkpoint-format.js';
 import type { FreezeQuantized, QuantAware } from '../train/freeze.js';
@@ -269,9 +279,15 @@ function staleChunkError(chunk: number): CheckpointError {
  * `withFrameLevels`) start fresh too: they hold the previous chunk's frames, not this one's. Measured on vtest in
  * three 40-frame chunks (profile M with frame levels, 1500 cold / 750 warm iterations): 33.13 dB carried over,
  * 33.71 dB fresh, at the same bytes (bench/RESULTS.md explore-session12).
+ *
+ * Where either chunk has scenes (config.ts `withScenes`), a static level's slices change meaning: each of this
+ * chunk's scene slices starts from the previous chunk's last scene (the picture this chunk goes on from), vertex
+ * by vertex (rows that several vertices share take their mean). A level whose shape changed otherwise (a time
+ * slice structure the other chunk lacks) starts fresh.
  */
 export function warmStartParams(
   previous: ParamSet,
+  previousConfig: ModelConfig,
   config: ModelConfig,
   frames: number,
   seed: number,
@@ -285,12 +301,55 @@ export function warmStartParams(
   const last = before.data.subarray((before.shape[0] - 1) * D, (before.shape[0] - 1) * D + dims);
   for (let row = 0; row < frames; row++) latents.data.set(last, row * D);
   params.set('latents', latents);
-  if (config.encoding.otype === 'HashGrid') {
-    (config.encoding.level_time_resolutions ?? []).forEach((t, l) => {
-      if (t >= frames / 2) params.set(`encoding.level${l}`, fresh.get(`encoding.level${l}`)!);
-    });
+  const enc = config.encoding;
+  const old = previousConfig.encoding;
+  if (enc.otype !== 'HashGrid' || old.otype !== 'HashGrid') return params;
+  const scenes = sceneCount(enc) > 1 || sceneCount(old) > 1;
+  for (let l = 0; l < enc.n_levels; l++) {
+    const name = `encoding.level${l}`;
+    const t = levelTimeResolution(enc, l);
+    const sameGrid =
+      l < old.n_levels &&
+      old.level_resolutions[l] === enc.level_resolutions[l] &&
+      levelYResolution(old, l) === levelYResolution(enc, l);
+    const sameLevel = sameGrid && levelTimeResolution(old, l) === t;
+    if (t >= frames / 2 || !sameGrid) params.set(name, fresh.get(name)!);
+    else if (sameLevel && t === 0 && scenes)
+      params.set(name, remapScenes(old, enc, l, previous.get(name)!.data, fresh.get(name)!));
+    else if (!sameLevel || hashLevelRows(old, l) !== hashLevelRows(enc, l))
+      params.set(name, fresh.get(name)!);
   }
   return params;
+}
+
+/** A static level's table for `enc` whose every scene slice holds `old`'s last scene slice of the same level. */
+function remapScenes(
+  old: HashGridEncodingConfig,
+  enc: HashGridEncodingConfig,
+  level: number,
+  oldTable: Float32Array,
+  fresh: Tensor,
+): Tensor {
+  const F = enc.n_features_per_level;
+  const sum = new Float64Array(fresh.data.length);
+  const count = new Uint32Array(fresh.shape[0]);
+  const n = enc.level_resolutions[level] + 1;
+  const m = levelYResolution(enc, level) + 1;
+  const from = sceneCount(old) - 1;
+  for (let s = 0; s < sceneCount(enc); s++) {
+    for (let vy = 0; vy < m; vy++) {
+      for (let vx = 0; vx < n; vx++) {
+        const src = hashGridIndex(old, level, vx, vy, from) * F;
+        const dst = hashGridIndex(enc, level, vx, vy, s);
+        count[dst]++;
+        for (let f = 0; f < F; f++) sum[dst * F + f] += oldTable[src + f];
+      }
+    }
+  }
+  const data = Float32Array.from(fresh.data);
+  for (let r = 0; r < count.length; r++)
+    if (count[r] > 0) for (let f = 0; f < F; f++) data[r * F + f] = sum[r * F + f] / count[r];
+  return { shape: [...fresh.shape], data };
 }
 
 /** Probe pixels per frame for the reference renderer (plain TypeScript), which is ~50x slower than native. */
@@ -335,7 +394,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
       `startFrom has weights for ${options.startFrom.length} chunk(s) where this encode plans ${plan.chunks.length}`,
     );
   const chosen = await chooseConfig(options, plan, seed);
-  const { config, reservedShare } = chosen;
+  const { configFor, reservedShare } = chosen;
   // The probes read the first chunk's frames: it trains from them rather than decoding them again.
   let firstChunkFrames = chosen.firstChunkFrames;
   const warm = options.warmStart ?? true;
@@ -354,6 +413,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
   const losses: Float32Array[] = [];
   const trainedParams: ParamSet[] = [];
   let previous: ParamSet | null = null;
+  let previousConfig: ModelConfig | null = null;
   let previousProjection: Projection | undefined;
   const align = options.alignment && {
     ...options.alignment,
@@ -370,6 +430,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
     const iterations = cold ? coldIterations : warmIterations;
     const timeBudgetMs = budgets?.[k];
     const chunkSeed = (seed + k * 7919) >>> 0;
+    const config = configFor(planned);
     const saved = (await options.store?.load(k)) ?? null;
     let params: ParamSet;
     let projection: Projection | undefined;
@@ -411,7 +472,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
           ? startingChunkParams(options.startFrom[k], k, config, planned.frameCount)
           : cold
             ? undefined
-            : warmStartParams(previous!, config, planned.frameCount, chunkSeed),
+            : warmStartParams(previous!, previousConfig!, config, planned.frameCount, chunkSeed),
         resume: saved && saved.frames === planned.frameCount ? saved : undefined,
         alignment:
           align && features
@@ -492,6 +553,7 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
       segments: codedSegments,
     });
     previous = params;
+    previousConfig = config;
     previousProjection = projection;
     if (options.keepParams) trainedParams.push(params);
   }
@@ -506,39 +568,50 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
   };
 }
 
-/** The config every chunk trains: `options.config`, with frame levels where `frameLevels` says so. */
+/**
+ * The config of each chunk: `options.config` with the chunk's scenes (withScenes) and frame levels where
+ * `frameLevels` says so (decided once, on the first chunk).
+ */
 async function chooseConfig(
   options: EncodeOptions,
   plan: SegmentPlan,
   seed: number,
-): Promise<{ config: ModelConfig; reservedShare: number; firstChunkFrames?: Uint8Array[] }> {
+): Promise<{
+  configFor: (chunk: PlannedChunk) => ModelConfig;
+  reservedShare: number;
+  firstChunkFrames?: Uint8Array[];
+}> {
   const mode = options.frameLevels ?? 'off';
   const chunkFrames = plan.chunks[0]?.frameCount ?? 0;
-  if (mode === 'off' || chunkFrames < 2 || options.config.encoding.otype !== 'HashGrid')
-    return { config: options.config, reservedShare: 0 };
-  if (mode === 'auto' && options.startFrom) return { config: options.config, reservedShare: 0 };
-  const withLevels = withFrameLevels(options.config, chunkFrames);
-  if (mode === 'on') return { config: withLevels, reservedShare: 0 };
+  const hashGrid = options.config.encoding.otype === 'HashGrid';
+  const scened = (chunk: PlannedChunk) =>
+    hashGrid ? withScenes(options.config, chunk.sceneStarts) : options.config;
+  const plain = { configFor: scened, reservedShare: 0 };
+  const levelled = (chunk: PlannedChunk) => withFrameLevels(scened(chunk), chunkFrames);
+  if (mode === 'off' || chunkFrames < 2 || !hashGrid) return plain;
+  if (mode === 'auto' && options.startFrom) return plain;
+  if (mode === 'on') return { configFor: levelled, reservedShare: 0 };
   // The chunks' time budgets leave the probes their share whether they run or not, so that a resumed encode
   // gives every chunk the budget its checkpoint was trained with.
   const reservedShare = FRAME_LEVEL_PROBE_BUDGET_SHARE;
+  const first = plan.chunks[0];
   // A resumed encode goes on with the choice its first chunk's checkpoint was trained with.
   const saved = await options.store?.load(0);
   if (saved) {
-    if (sameValue(saved.config, withLevels)) return { config: withLevels, reservedShare };
-    if (sameValue(saved.config, options.config)) return { config: options.config, reservedShare };
+    if (sameValue(saved.config, levelled(first))) return { configFor: levelled, reservedShare };
+    if (sameValue(saved.config, scened(first))) return { configFor: scened, reservedShare };
     throw staleChunkError(0);
   }
   const { source } = options;
   const probe = allocationProbe(options);
   const iterations = frameLevelProbeIterations(options.iterations, options.timeBudgetMs);
   options.onEvent?.({ phase: 'frame-levels-probe', iterations });
-  const firstChunkFrames = await source.read(plan.chunks[0].firstFrame, chunkFrames);
+  const firstChunkFrames = await source.read(first.firstFrame, chunkFrames);
   const verdict = await probeFrameLevels({
     frames: firstChunkFrames,
     width: source.width,
     height: source.height,
-    config: options.config,
+    config: scened(first),
     chunkFrames,
     engine: options.engine,
     seed: (seed + 104729) >>> 0,
@@ -567,7 +640,7 @@ async function chooseConfig(
     timedOut: verdict.timedOut,
     ms: verdict.ms,
   });
-  return { config: verdict.config, reservedShare, firstChunkFrames };
+  return { configFor: verdict.keep ? levelled : scened, reservedShare, firstChunkFrames };
 }
 
 /** `startFrom`'s weights for chunk `k`, checked against the config and the chunk's frames (copied). */

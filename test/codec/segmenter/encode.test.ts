@@ -7,7 +7,7 @@ import {
 } from '../../../src/codec/decoder/stream-decoder.js';
 import { uniformBitAllocation } from '../../../src/codec/encoder/bit-allocation.js';
 import { PsnrMeter } from '../../../src/codec/metrics/index.js';
-import { withFrameLevels } from '../../../src/codec/model/config.js';
+import { withFrameLevels, withScenes } from '../../../src/codec/model/config.js';
 import { initParams } from '../../../src/codec/model/init.js';
 import { toRgb8 } from '../../../src/codec/render/output.js';
 import {
@@ -72,7 +72,7 @@ describe('warmStartParams', () => {
     const previous = initParams(warped, 5, 1);
     const rows = previous.get('latents')!.data;
     for (let k = 0; k < 6; k++) rows[4 * D + k] = 0.5 + k;
-    const next = warmStartParams(previous, warped, 7, 2);
+    const next = warmStartParams(previous, warped, warped, 7, 2);
     expect(next.get('base.0.weight')!.data).toEqual(previous.get('base.0.weight')!.data);
     const latents = next.get('latents')!;
     expect(latents.shape).toEqual([7, D]);
@@ -91,7 +91,7 @@ describe('warmStartParams with frame levels', () => {
     const levels = c.encoding.n_levels;
     const previous = initParams(c, 6, 1);
     for (let l = 0; l < levels; l++) previous.get(`encoding.level${l}`)!.data.fill(0.5);
-    const next = warmStartParams(previous, c, 7, 2);
+    const next = warmStartParams(previous, c, c, 7, 2);
     const fresh = initParams(c, 7, 2);
     for (let l = 0; l < levels; l++) {
       const table = next.get(`encoding.level${l}`)!.data;
@@ -99,6 +99,50 @@ describe('warmStartParams with frame levels', () => {
       else expect(table).toEqual(fresh.get(`encoding.level${l}`)!.data);
     }
     expect(next.get('base.0.weight')!.data).toEqual(previous.get('base.0.weight')!.data);
+  });
+});
+
+describe('warmStartParams with scenes', () => {
+  const scened = (starts: number[]) => withScenes(tinyConfig(48), starts);
+
+  it("starts each scene slice of a static level from the previous chunk's last scene", () => {
+    const before = scened([3]);
+    const after = scened([2, 4]);
+    const previous = initParams(before, 6, 1);
+    const dense = previous.get('encoding.level0')!; // 5×5 vertices, two scenes: 50 rows
+    expect(dense.shape[0]).toBe(50);
+    dense.data.fill(1, 0, 50);
+    dense.data.fill(2, 50, 100); // scene 1, the previous chunk's last
+    previous.get('encoding.level5')!.data.fill(3); // hashed (49×49 vertices in 1024 rows)
+    const next = warmStartParams(previous, before, after, 7, 2);
+    const level0 = next.get('encoding.level0')!;
+    expect(level0.shape[0]).toBe(75);
+    expect(level0.data.every((v) => v === 2)).toBe(true);
+    // Every row some vertex of some scene lands on holds the mean of 3s; the others keep their fresh values.
+    const hashed = next.get('encoding.level5')!.data;
+    const fresh = initParams(after, 7, 2).get('encoding.level5')!.data;
+    expect(hashed.every((v, i) => v === 3 || v === fresh[i])).toBe(true);
+    expect(hashed.filter((v) => v === 3).length).toBeGreaterThan(0.9 * hashed.length);
+    // Without scenes on either side the tables are carried over as they are.
+    const plain = tinyConfig(48);
+    const plainPrevious = initParams(plain, 6, 1);
+    plainPrevious.get('encoding.level0')!.data.fill(0.5);
+    const toScenes = warmStartParams(plainPrevious, plain, scened([3]), 7, 2);
+    expect(toScenes.get('encoding.level0')!.data.every((v) => v === 0.5)).toBe(true);
+    expect(toScenes.get('encoding.level0')!.shape[0]).toBe(50);
+  });
+
+  it('starts a level fresh where its time structure changed (spatio-temporal before, static with scenes after)', () => {
+    const temporal = tinyConfig(48);
+    if (temporal.encoding.otype !== 'HashGrid') throw new Error('hash grid');
+    temporal.encoding.level_time_resolutions = [1, 0, 0, 0, 0, 0];
+    const previous = initParams(temporal, 6, 1);
+    previous.get('encoding.level0')!.data.fill(0.5);
+    previous.get('encoding.level1')!.data.fill(0.5);
+    const after = scened([3]);
+    const next = warmStartParams(previous, temporal, after, 7, 2);
+    expect(next.get('encoding.level0')!.data).toEqual(initParams(after, 7, 2).get('encoding.level0')!.data);
+    expect(next.get('encoding.level1')!.data.every((v) => v === 0.5)).toBe(true);
   });
 });
 
@@ -131,6 +175,37 @@ describe('encodeChunked', () => {
       meter.add(toRgb8(decoder.renderFrame(t)), f);
     });
     expect(meter.summary().average).toBeGreaterThan(18);
+  });
+
+  it('puts a scene cut inside a chunk as a scene of its model, each scene decoding close to its source', async () => {
+    const first = syntheticScene({ width: W, height: H, frames: 20, seed: 3 });
+    const second = syntheticScene({ width: W, height: H, frames: 16, seed: 29 });
+    const cutFrames = [
+      ...Array.from({ length: 20 }, (_, t) => first.render(t)),
+      ...Array.from({ length: 16 }, (_, t) => second.render(t)),
+    ];
+    const result = await encodeChunked(
+      await options({
+        source: memorySource(cutFrames, W, H, { num: 12, den: 1 }),
+        segmentsPerChunk: 4,
+        sceneCuts: true,
+        iterations: 300,
+      }),
+    );
+    expect(result.plan.segments.map((s) => s.firstFrame)).toEqual([0, 12, 20]);
+    expect(result.plan.chunks.map((c) => c.sceneStarts)).toEqual([[20]]);
+    const coded = result.file.chunks[0].config.encoding;
+    if (coded.otype !== 'HashGrid') throw new Error('hash grid');
+    expect(coded.scene_starts).toEqual([20]);
+    const decoder = new StreamDecoder(result.file);
+    for (const range of [
+      [0, 20],
+      [20, 36],
+    ]) {
+      const meter = new PsnrMeter();
+      for (let t = range[0]; t < range[1]; t++) meter.add(toRgb8(decoder.renderFrame(t)), cutFrames[t]);
+      expect(meter.summary().average, `frames ${range}`).toBeGreaterThan(18);
+    }
   });
 
   it('resumes after a kill (after the first chunk, and in the middle of one) to the same bytes', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planSegments, typicalChunkFrames } from '../../../src/codec/segmenter/plan.js';
-import { detectSceneCuts, lumaHistogram } from '../../../src/codec/segmenter/scene.js';
+import { detectSceneCuts, histogramDistance, lumaHistogram } from '../../../src/codec/segmenter/scene.js';
 
 function coverage(plan: ReturnType<typeof planSegments>, frames: number): void {
   let next = 0;
@@ -26,7 +26,7 @@ describe('planSegments', () => {
     expect(plan.chunks.map((c) => c.segments.length)).toEqual([2, 2, 2]);
   });
 
-  it('starts a new segment and chunk at every scene cut', () => {
+  it('starts a new segment at every scene cut; a chunk goes on across it with a scene of its model', () => {
     const plan = planSegments({
       frameCount: 200,
       fps: 25,
@@ -35,9 +35,15 @@ describe('planSegments', () => {
       sceneCuts: [70, 70, 130, 0, 500],
     });
     coverage(plan, 200);
-    const chunkStarts = plan.chunks.map((c) => c.firstFrame);
-    expect(chunkStarts).toEqual([0, 70, 130]);
-    expect(plan.chunks.map((c) => c.sceneStart)).toEqual([false, true, true]);
+    // Each scene's 20- and 10-frame tails join its segment before them.
+    expect(plan.segments.map((s) => [s.firstFrame, s.frameCount])).toEqual([
+      [0, 70],
+      [70, 60],
+      [130, 70],
+    ]);
+    expect(plan.chunks.map((c) => [c.firstFrame, c.frameCount, c.sceneStart, c.sceneStarts])).toEqual([
+      [0, 200, false, [70, 130]],
+    ]);
   });
 
   it('joins a short last chunk (at most half the segments) to the one before it', () => {
@@ -53,22 +59,30 @@ describe('planSegments', () => {
     expect(longer.chunks.map((c) => c.segments.length)).toEqual([4, 3]);
     expect(typicalChunkFrames(140, 10)).toBe(80);
     // 30 s at 30 fps: 4 + 4 + 4 + 3 segments.
-    expect(planSegments({ frameCount: 900, fps: 30 }).chunks.map((c) => c.frameCount)).toEqual([240, 240, 240, 180]);
+    expect(planSegments({ frameCount: 900, fps: 30 }).chunks.map((c) => c.frameCount)).toEqual([
+      240, 240, 240, 180,
+    ]);
   });
 
-  it('never joins chunks across a scene cut', () => {
+  it('records the scenes of a chunk, a joined short last chunk included; a chunk that begins at a cut starts cold', () => {
     const plan = planSegments({ frameCount: 200, fps: 10, sceneCuts: [100] });
     coverage(plan, 200);
-    // Scene 1: 5 segments → 4 + 1 → one chunk; scene 2 likewise, starting afresh.
-    expect(plan.chunks.map((c) => [c.firstFrame, c.frameCount, c.sceneStart])).toEqual([
-      [0, 100, false],
-      [100, 100, true],
+    // 10 segments of 20 frames: 4 + 4 + 2, the last two joining the second chunk, whose scene starts at 100.
+    expect(plan.chunks.map((c) => [c.firstFrame, c.frameCount, c.sceneStart, c.sceneStarts])).toEqual([
+      [0, 80, false, []],
+      [80, 120, false, [20]],
     ]);
     const short = planSegments({ frameCount: 120, fps: 10, sceneCuts: [80] });
     coverage(short, 120);
-    expect(short.chunks.map((c) => [c.firstFrame, c.frameCount, c.sceneStart])).toEqual([
-      [0, 80, false],
-      [80, 40, true],
+    expect(short.chunks.map((c) => [c.firstFrame, c.frameCount, c.sceneStart, c.sceneStarts])).toEqual([
+      [0, 120, false, [80]],
+    ]);
+    // The second chunk begins at the cut at 80; its joined tail brings the cut at 180.
+    const atCut = planSegments({ frameCount: 200, fps: 10, sceneCuts: [80, 180] });
+    coverage(atCut, 200);
+    expect(atCut.chunks.map((c) => [c.firstFrame, c.frameCount, c.sceneStart, c.sceneStarts])).toEqual([
+      [0, 80, false, []],
+      [80, 120, true, [100]],
     ]);
   });
 
@@ -106,5 +120,26 @@ describe('detectSceneCuts', () => {
       hists.push(lumaHistogram(f, w, h));
     }
     expect(detectSceneCuts(hists)).toEqual([17]);
+  });
+
+  it("finds a cut between two pictures of much the same brightness (a distance of 0.25; the bunny clip's is 0.35)", () => {
+    const w = 64;
+    const h = 48;
+    const hists = [];
+    for (let t = 0; t < 30; t++) {
+      const offset = t < 12 ? 0 : 40; // the same panning ramp, 40 levels brighter after the cut
+      hists.push(
+        lumaHistogram(
+          frame(w, h, (x) => offset + ((x + 2 * t) % w) * 2.5),
+          w,
+          h,
+        ),
+      );
+    }
+    const distance = histogramDistance(hists[11], hists[12]);
+    expect(distance).toBeGreaterThan(0.2);
+    expect(distance).toBeLessThan(0.35);
+    expect(detectSceneCuts(hists)).toEqual([12]);
+    expect(detectSceneCuts(hists, { threshold: 0.35 })).toEqual([]);
   });
 });
