@@ -58,6 +58,7 @@ const { values } = parseArgs({
     rates: { type: 'string' },
     'min-factor': { type: 'string' },
     importance: { type: 'string' },
+    scenes: { type: 'string' },
     qat: { type: 'string' },
     allocate: { type: 'boolean', default: false },
     'keep-modes': { type: 'boolean', default: false },
@@ -253,6 +254,13 @@ function hyperShape(
   };
 }
 
+/** A variant with scene starts (`--scenes 93,…`, frame indices) on its hash grid: VARIANT+sc. */
+function withScenes(config: ModelConfig, scenes: string | undefined): ModelConfig {
+  if (!scenes) throw new Error('a +sc variant needs --scenes FRAME[,FRAME…]');
+  if (config.encoding.otype !== 'HashGrid') throw new Error('+sc needs a hash grid');
+  return { ...config, encoding: { ...config.encoding, scene_starts: scenes.split(',').map(Number) } };
+}
+
 const variants: Record<string, Variant> = {
   S: (w, h, f) => profileConfig('S', w, h, f),
   M: (w, h, f) => profileConfig('M', w, h, f),
@@ -445,7 +453,12 @@ const rows: Array<{
 }> = [];
 for (const name of values.variants!.split(',')) {
   const runSettings = parseRun(name);
-  const make = variants[runSettings.variant];
+  const sceneSuffix = runSettings.variant.endsWith('+sc');
+  const base = variants[sceneSuffix ? runSettings.variant.slice(0, -3) : runSettings.variant] as
+    | Variant
+    | undefined;
+  const make: Variant | undefined =
+    base !== undefined && sceneSuffix ? (w, h, f) => withScenes(base(w, h, f), values.scenes) : base;
   if (!make)
     throw new Error(`unknown variant '${runSettings.variant}' (have ${Object.keys(variants).join(', ')})`);
   const packBits = runSettings.bits ? uniformBitAllocation(runSettings.bits) : undefined;
