@@ -257,8 +257,11 @@ export const PROFILE_WARP: WarpConfig = { otype: 'Affine', scale: 0.02 };
  * 13.5% fewer bits, on the curve). rd at 6.67 minutes on bunny (bench/RESULTS.md rd — bunny-staticlevels): S's own
  * BD-rate against x265-444 +61.7% → +44.0% (27.48 dB at 0.0301 bpp → 27.49 dB at 0.0272 at 6 bits), M's +72.2% →
  * +66.8%, L's +84.8% → +89.1% with every profile static; S alone static, in a later run of the same session (rd —
- * bunny-s13), S +49.1% and the clip +72.0% → +69.3% at fewer iterations than session 12. The first six latent components warp each frame's
- * coordinates (PROFILE_WARP); single-frame chunks get neither. `chunkFrames` is the encoder's typical chunk length.
+ * bunny-s13), S +49.1% and the clip +72.0% → +69.3% at fewer iterations than session 12. A chunk that crosses a
+ * scene cut turns every level static beside its scene slices (`withScenes`; bunny's clip has one at frame 93: rd
+ * +68.0% → +65.1%, M +74.7% → +65.4%, bench/RESULTS.md rd — bunny-scenes). The first six latent components warp
+ * each frame's coordinates (PROFILE_WARP); single-frame chunks get neither. `chunkFrames` is the encoder's typical
+ * chunk length.
  *
  * Every level's cells are square in pixels (`applyAspect`, spec §4.3.3 `level_y_resolutions`). Against square
  * grids in the same session (`lirn bench rd --minutes 6.67 --bits 8,6,5`, bench/RESULTS.md rd — *-aspect and

@@ -206,7 +206,7 @@ export class TfjsEngine implements TrainEngine {
         encoding: encodingInput(this.config, at, count, this.hashMode, {
           tau: [frameTau(t, this.frames)],
           perGroup: count,
-          scene: [this.sceneOf(t)],
+          scene: [this.frameScene(t)],
         }),
         tile,
       }),
@@ -283,7 +283,7 @@ export class TfjsEngine implements TrainEngine {
 
   /** Spec §4.3.1: z = (1 − β)·latents[t0] + β·latents[t1]. */
   /** Scene of frame time t (latent rows) on a hash grid with scenes; 0 otherwise. */
-  private sceneOf(t: number): number {
+  private frameScene(t: number): number {
     const enc = this.config.encoding;
     return enc.otype === 'HashGrid' ? sceneOf(enc, t, this.frames) : 0;
   }
@@ -327,7 +327,7 @@ export class TfjsEngine implements TrainEngine {
         {
           tau: Array.from(batch.frameIndex, (row) => frameTau(row, this.frames)),
           perGroup: batch.pixelsPerFrame,
-          scene: Array.from(batch.frameIndex, (row) => this.sceneOf(row)),
+          scene: Array.from(batch.frameIndex, (row) => this.frameScene(row)),
         },
         warp,
       ),
