@@ -26,7 +26,7 @@ export const ENCODE_USAGE = `usage: lirn encode -i INPUT -o OUTPUT.lirn [options
                             the output then depends on the machine's speed
   --segment-seconds S       latent segment (HLS segment) length (default 2)
   --chunk-segments N        segments that share one model (default 4)
-  --no-scene-cuts           do not start new models at scene cuts
+  --no-scene-cuts           do not look for scene cuts (a cut starts a segment and a scene of its chunk's model)
   --bits B                  quantization bits for tables/hypernetworks (latents/base get B+2; default 6);
                             at B ≤ 4 the tables train on their quantization grid (straight-through)
   --allocation rd|group     rd (default): each tensor gets the depth that keeps the distortion of --bits for
