@@ -205,8 +205,8 @@ export function withFrameLevels(config: ModelConfig, chunkFrames: number): Model
  * `config` for a chunk whose scenes start at frames `sceneStarts` (counted from the chunk's first frame; empty:
  * one scene, `config` unchanged): the hash grid gets `scene_starts`, and its levels turn static, so each holds
  * every scene on a slice of its own. A cut inside a chunk otherwise lays two unrelated pictures over the same
- * cells; the profiles' coarse time slices (a cell per 40–120 frames on a 120-frame chunk) separated them only roughly and are not needed
- * beside the scene slices. Measured on bunny 640×360×120 (a cut at frame 93), 5000 iterations, 6 bits
+ * cells; the profiles' coarse time slices (a cell per 40–120 frames on a 120-frame chunk) separated them only
+ * roughly and are not needed beside the scene slices. Measured on bunny 640×360×120 (a cut at frame 93), 5000 iterations, 6 bits
  * (bench/explore.ts --scenes 93 --variants P,P+sc,P-st+sc): S 26.80 dB at 0.0310 bpp → 27.20 dB at 0.0339, M 28.09
  * dB at 0.0519 → 28.20 dB at 0.0501 (with its time slices kept: 28.12 dB at 0.0555), L 29.03 dB at 0.0752 → 29.23
  * dB at 0.0784 (kept: 29.28 dB at 0.0840). Frame levels (withFrameLevels) go on top.
