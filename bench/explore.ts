@@ -254,8 +254,8 @@ function hyperShape(
   };
 }
 
-/** A variant with scene starts (`--scenes 93,…`, frame indices) on its hash grid: VARIANT+sc. */
-function withScenes(config: ModelConfig, scenes: string | undefined): ModelConfig {
+/** A variant with scene starts (`--scenes 93,…`, frame indices) on its hash grid, its levels as they are: VARIANT+sc. */
+function withSceneStarts(config: ModelConfig, scenes: string | undefined): ModelConfig {
   if (!scenes) throw new Error('a +sc variant needs --scenes FRAME[,FRAME…]');
   if (config.encoding.otype !== 'HashGrid') throw new Error('+sc needs a hash grid');
   return { ...config, encoding: { ...config.encoding, scene_starts: scenes.split(',').map(Number) } };
@@ -458,7 +458,7 @@ for (const name of values.variants!.split(',')) {
     | Variant
     | undefined;
   const make: Variant | undefined =
-    base !== undefined && sceneSuffix ? (w, h, f) => withScenes(base(w, h, f), values.scenes) : base;
+    base !== undefined && sceneSuffix ? (w, h, f) => withSceneStarts(base(w, h, f), values.scenes) : base;
   if (!make)
     throw new Error(`unknown variant '${runSettings.variant}' (have ${Object.keys(variants).join(', ')})`);
   const packBits = runSettings.bits ? uniformBitAllocation(runSettings.bits) : undefined;

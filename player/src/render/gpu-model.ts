@@ -172,12 +172,6 @@ export class GpuModel {
     }
   }
 
-  /** The scene of local time `t` (0 without scenes). */
-  private sceneAt(t: number): number {
-    const enc = this.chunk.config.encoding;
-    return enc.otype === 'HashGrid' ? sceneOf(enc, t, this.frameCount) : 0;
-  }
-
   /** The warp [u, v, a, b, c, d] at local time `t` (of latentAt's z, as the reference); null without a warp. */
   private warpAt(t: number): Float64Array | null {
     if (!this.warpLatents) return null;
@@ -247,7 +241,7 @@ export class GpuModel {
       t,
       frames: this.frameCount,
       warp: this.warpAt(t),
-      scene: this.sceneAt(t),
+      scene: sceneOf(this.chunk.config.encoding, t, this.frameCount),
     });
     this.device.queue.writeBuffer(this.uniforms, 0, u);
     const group = this.bindGroup(surface);

@@ -206,10 +206,10 @@ export function withFrameLevels(config: ModelConfig, chunkFrames: number): Model
  * one scene, `config` unchanged): the hash grid gets `scene_starts`, and its levels turn static, so each holds
  * every scene on a slice of its own. A cut inside a chunk otherwise lays two unrelated pictures over the same
  * cells; the profiles' coarse time slices (a cell per 40–120 frames on a 120-frame chunk) separated them only
- * roughly and are not needed beside the scene slices. Measured on bunny 640×360×120 (a cut at frame 93), 5000 iterations, 6 bits
- * (bench/explore.ts --scenes 93 --variants P,P+sc,P-st+sc): S 26.80 dB at 0.0310 bpp → 27.20 dB at 0.0339, M 28.09
- * dB at 0.0519 → 28.20 dB at 0.0501 (with its time slices kept: 28.12 dB at 0.0555), L 29.03 dB at 0.0752 → 29.23
- * dB at 0.0784 (kept: 29.28 dB at 0.0840). Frame levels (withFrameLevels) go on top.
+ * roughly and are not needed beside the scene slices. Measured on bunny 640×360×120 (a cut at frame 93), 5000
+ * iterations, 6 bits (bench/explore.ts --scenes 93 --variants P,P+sc,P-st+sc): S 26.80 dB at 0.0310 bpp → 27.20 dB
+ * at 0.0339, M 28.09 dB at 0.0519 → 28.20 dB at 0.0501 (with its time slices kept: 28.12 dB at 0.0555), L 29.03 dB
+ * at 0.0752 → 29.23 dB at 0.0784 (kept: 29.28 dB at 0.0840). Frame levels (withFrameLevels) go on top.
  */
 export function withScenes(config: ModelConfig, sceneStarts: readonly number[]): ModelConfig {
   if (sceneStarts.length === 0) return config;
@@ -333,10 +333,10 @@ export function levelTimeSlices(enc: HashGridEncodingConfig, level: number): num
 
 /**
  * Scene index of frame time t (latent rows, fractional between frames; clamped to [0, frames − 1] as τ is): the
- * number of scene starts at or before it.
+ * number of scene starts at or before it (0 for encodings without scenes).
  */
-export function sceneOf(enc: HashGridEncodingConfig, t: number, frames: number): number {
-  const starts = enc.scene_starts;
+export function sceneOf(enc: EncodingConfig, t: number, frames: number): number {
+  const starts = enc.otype === 'HashGrid' ? enc.scene_starts : undefined;
   if (!starts || starts.length === 0) return 0;
   const c = t >= 0 ? Math.min(t, frames - 1) : 0;
   let s = 0;

@@ -21,7 +21,6 @@ import { type AllocationProbe, allocateTensorBits, probeTimes } from '../encoder
 import type { EngineFactory } from '../engine/types.js';
 import {
   type HashGridEncodingConfig,
-  hashLevelRows,
   levelTimeResolution,
   levelYResolution,
   type ModelConfig,
@@ -316,8 +315,7 @@ export function warmStartParams(
     if (t >= frames / 2 || !sameGrid) params.set(name, fresh.get(name)!);
     else if (sameLevel && t === 0 && scenes)
       params.set(name, remapScenes(old, enc, l, previous.get(name)!.data, fresh.get(name)!));
-    else if (!sameLevel || hashLevelRows(old, l) !== hashLevelRows(enc, l))
-      params.set(name, fresh.get(name)!);
+    else if (!sameLevel) params.set(name, fresh.get(name)!);
   }
   return params;
 }

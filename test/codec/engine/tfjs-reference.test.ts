@@ -64,6 +64,12 @@ async function maxDifference(engine: TfjsEngine, t: number, width: number, heigh
   return worst;
 }
 
+/** Every case (what, t, width, height) renders within 1e-4 of the reference decoder. */
+async function expectReference(engine: TfjsEngine, cases: Array<[string, number, number, number]>) {
+  for (const [what, t, w, h] of cases)
+    expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
+}
+
 const CASES: Array<[string, number, number, number]> = [
   ['trained size', 1, 24, 16],
   ['2x', 1, 48, 32],
@@ -77,8 +83,7 @@ describe('tfjs forward pass equals the reference decoder', () => {
     const config = tinyHashConfig();
     config.encoding = hashGrid(3, 2, 7, 4, 24); // levels 4, 9, 24: dense, dense, hashed
     const engine = await trainedEngine(config);
-    for (const [what, t, w, h] of CASES)
-      expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
+    await expectReference(engine, CASES);
   });
 
   it('spatio-temporal hash grid (dense and hashed 3-D levels beside a static one)', async () => {
@@ -91,8 +96,7 @@ describe('tfjs forward pass equals the reference decoder', () => {
       ['fractional t = 1.4', 1.4, 20, 12],
       ['fractional t = 1.9999, 2x', 1.9999, 48, 32],
     ];
-    for (const [what, t, w, h] of cases)
-      expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
+    await expectReference(engine, cases);
   });
 
   it("hash grid with scenes (static levels on the slice of the frame's scene, beside a 3-D level)", async () => {
@@ -107,14 +111,12 @@ describe('tfjs forward pass equals the reference decoder', () => {
       ['t = 1 (scene 1), 2x', 1, 48, 32],
       ['t = 2 (scene 2)', 2, 24, 16],
     ];
-    for (const [what, t, w, h] of cases)
-      expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
+    await expectReference(engine, cases);
   });
 
   it('Fourier patch model (crop of a partial last patch included)', async () => {
     const engine = await trainedEngine(tinyPatchConfig(), { width: 4, height: 3 });
-    for (const [what, t, w, h] of CASES)
-      expect(await maxDifference(engine, t, w, h), what).toBeLessThanOrEqual(1e-4);
+    await expectReference(engine, CASES);
   });
 
   for (const [name, config] of [

@@ -206,7 +206,7 @@ export class TfjsEngine implements TrainEngine {
         encoding: encodingInput(this.config, at, count, this.hashMode, {
           tau: [frameTau(t, this.frames)],
           perGroup: count,
-          scene: [this.frameScene(t)],
+          scene: [sceneOf(this.config.encoding, t, this.frames)],
         }),
         tile,
       }),
@@ -282,12 +282,6 @@ export class TfjsEngine implements TrainEngine {
   }
 
   /** Spec §4.3.1: z = (1 − β)·latents[t0] + β·latents[t1]. */
-  /** Scene of frame time t (latent rows) on a hash grid with scenes; 0 otherwise. */
-  private frameScene(t: number): number {
-    const enc = this.config.encoding;
-    return enc.otype === 'HashGrid' ? sceneOf(enc, t, this.frames) : 0;
-  }
-
   private async latentAt(t: number): Promise<Float32Array> {
     if (!Number.isFinite(t) || t < 0 || t > this.frames - 1)
       throw new RangeError(`frame time ${t} is outside [0, ${this.frames - 1}]`);
@@ -327,7 +321,7 @@ export class TfjsEngine implements TrainEngine {
         {
           tau: Array.from(batch.frameIndex, (row) => frameTau(row, this.frames)),
           perGroup: batch.pixelsPerFrame,
-          scene: Array.from(batch.frameIndex, (row) => this.frameScene(row)),
+          scene: Array.from(batch.frameIndex, (row) => sceneOf(this.config.encoding, row, this.frames)),
         },
         warp,
       ),
