@@ -59,6 +59,7 @@ const { values } = parseArgs({
     'min-factor': { type: 'string' },
     importance: { type: 'string' },
     scenes: { type: 'string' },
+    'warp-init': { type: 'string', default: 'motion' },
     qat: { type: 'string' },
     allocate: { type: 'boolean', default: false },
     'keep-modes': { type: 'boolean', default: false },
@@ -490,6 +491,7 @@ for (const name of values.variants!.split(',')) {
       }
     : undefined;
   await train({
+    warpInit: values['warp-init'] as 'motion' | 'zero',
     adam,
     freezeQuantized,
     quantAware,

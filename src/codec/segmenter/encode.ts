@@ -34,6 +34,14 @@ import { cloneParamSet, type ParamGroup, type ParamSet, paramSpecs, type Tensor 
 import { warpLatentDims } from '../model/warp.js';
 import { CheckpointError, type TrainCheckpoint } from '../train/checkpoint-format.js';
 import type { FreezeQuantized, QuantAware } from '../train/freeze.js';
+import {
+  continuedWarpRows,
+  estimateGlobalMotion,
+  type GlobalMotion,
+  motionWarpRows,
+  setWarpLatents,
+  warpMoves,
+} from '../train/global-motion.js';
 import { fillHeldOutLatents, trainedFrameIndices } from '../train/heldout.js';
 import { sameValue } from '../train/setup.js';
 import { type TrainOptions, train } from '../train/trainer.js';
@@ -283,6 +291,11 @@ function staleChunkError(chunk: number): CheckpointError {
  * chunk's scene slices starts from the previous chunk's last scene (the picture this chunk goes on from), vertex
  * by vertex (rows that several vertices share take their mean). A level whose shape changed otherwise (a time
  * slice structure the other chunk lacks) starts fresh.
+ *
+ * With the chunk's global `motion` (train/global-motion.ts), a camera that moves carries on from that warp: frame t
+ * reads the previous picture moved by the chunk's own motion since its first frame, and where that path would
+ * leave the grid (a pan past what the previous chunk saw) the chunk starts from its own centred path instead, as a
+ * cold one does. A chunk whose camera stands still keeps the previous last warp on every frame.
  */
 export function warmStartParams(
   previous: ParamSet,
@@ -290,6 +303,7 @@ export function warmStartParams(
   config: ModelConfig,
   frames: number,
   seed: number,
+  motion?: { motion: GlobalMotion; width: number; height: number },
 ): ParamSet {
   const params = cloneParamSet(previous);
   const fresh = initParams(config, frames, seed);
@@ -299,6 +313,14 @@ export function warmStartParams(
   const before = previous.get('latents')!;
   const last = before.data.subarray((before.shape[0] - 1) * D, (before.shape[0] - 1) * D + dims);
   for (let row = 0; row < frames; row++) latents.data.set(last, row * D);
+  const starts = config.encoding.otype === 'HashGrid' ? (config.encoding.scene_starts ?? []) : [];
+  const centred = motion ? motionWarpRows(config, motion.motion, motion.width, motion.height, starts) : null;
+  if (motion && warpMoves(centred)) {
+    const scale = previousConfig.warp?.scale ?? 0;
+    const lastWarp = Array.from({ length: 6 }, (_, k) => (k < dims ? scale * last[k] : 0));
+    const rows = continuedWarpRows(lastWarp, motion.motion, motion.width, motion.height, starts, centred);
+    setWarpLatents(config, rows ?? centred, latents.data);
+  }
   params.set('latents', latents);
   const enc = config.encoding;
   const old = previousConfig.encoding;
@@ -318,6 +340,20 @@ export function warmStartParams(
     else if (!sameLevel) params.set(name, fresh.get(name)!);
   }
   return params;
+}
+
+/** Global motion of a chunk's frames, measured on the frames it trains (held-out ones left out). */
+function chunkMotion(
+  frames: readonly Uint8Array[],
+  width: number,
+  height: number,
+  config: ModelConfig,
+  holdOut: number,
+): GlobalMotion {
+  const starts = config.encoding.otype === 'HashGrid' ? (config.encoding.scene_starts ?? []) : [];
+  return estimateGlobalMotion(frames, width, height, starts, {
+    measured: trainedFrameIndices(frames.length, holdOut),
+  });
 }
 
 /** A static level's table for `enc` whose every scene slice holds `old`'s last scene slice of the same level. */
@@ -470,7 +506,20 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
           ? startingChunkParams(options.startFrom[k], k, config, planned.frameCount)
           : cold
             ? undefined
-            : warmStartParams(previous!, previousConfig!, config, planned.frameCount, chunkSeed),
+            : warmStartParams(
+                previous!,
+                previousConfig!,
+                config,
+                planned.frameCount,
+                chunkSeed,
+                config.warp
+                  ? {
+                      motion: chunkMotion(frames, source.width, source.height, config, options.holdOut ?? 1),
+                      width: source.width,
+                      height: source.height,
+                    }
+                  : undefined,
+              ),
         resume: saved && saved.frames === planned.frameCount ? saved : undefined,
         alignment:
           align && features

@@ -35,6 +35,7 @@ import {
   validateFreeze,
   validateQuantAware,
 } from './freeze.js';
+import { estimateGlobalMotion, motionWarpRows, setWarpLatents, warpMoves } from './global-motion.js';
 import { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
 import {
   ErrorMap,
@@ -111,6 +112,12 @@ export interface TrainOptions {
    * Ignored with `initialParams` or `resume`. Default 'random'.
    */
   latentInit?: 'random' | 'temporal';
+  /**
+   * The warp's latent components at the start: 'motion' follows the clip's global motion, measured on the trained
+   * frames (global-motion.ts), so that every frame of a scene reads one picture from the start; 'zero' starts
+   * every frame unwarped. Ignored with `initialParams` or `resume`, and without a warp. Default 'motion'.
+   */
+  warpInit?: 'motion' | 'zero';
   /**
    * Quantize-then-freeze fine-tuning (freeze.ts): for the last `fraction` of the iterations the chosen groups sit
    * on their packing quantization grid, frozen, while the rest trains on. Default: none.
@@ -280,7 +287,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     params:
       resume?.checkpoint.params ??
       options.initialParams ??
-      startingParams(config, frameCount, seed, options.latentInit),
+      startingParams(config, clip, trained, seed, options.latentInit, options.warpInit),
   });
   try {
     if (resume) await engine.setOptimizerState(resume.checkpoint.optimizer);
@@ -526,13 +533,33 @@ function splitAlignState(c: TrainCheckpoint): { checkpoint: TrainCheckpoint; ali
   };
 }
 
-function startingParams(config: ModelConfig, frames: number, seed: number, latentInit = 'random'): ParamSet {
+function startingParams(
+  config: ModelConfig,
+  clip: Clip,
+  trained: readonly number[],
+  seed: number,
+  latentInit = 'random',
+  warpInit = 'motion',
+): ParamSet {
+  const frames = clip.frames.length;
   const params = initParams(config, frames, seed);
+  const latents = params.get('latents')!.data;
   if (latentInit === 'temporal') {
-    temporalLatents(params.get('latents')!.data, config.latent.dim, config.latent.init_std);
-    zeroWarpLatents(config, params.get('latents')!.data);
+    temporalLatents(latents, config.latent.dim, config.latent.init_std);
+    zeroWarpLatents(config, latents);
   } else if (latentInit !== 'random')
     throw new RangeError(`latentInit must be 'random' or 'temporal', got '${latentInit}'`);
+  if (warpInit === 'motion') {
+    if (config.warp && frames > 1) {
+      const starts = config.encoding.otype === 'HashGrid' ? (config.encoding.scene_starts ?? []) : [];
+      const motion = estimateGlobalMotion(clip.frames, clip.width, clip.height, starts, {
+        measured: trained,
+      });
+      const rows = motionWarpRows(config, motion, clip.width, clip.height, starts);
+      if (warpMoves(rows)) setWarpLatents(config, rows, latents);
+    }
+  } else if (warpInit !== 'zero')
+    throw new RangeError(`warpInit must be 'motion' or 'zero', got '${warpInit}'`);
   return params;
 }
 

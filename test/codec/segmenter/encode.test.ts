@@ -84,6 +84,39 @@ describe('warmStartParams', () => {
   });
 });
 
+describe('warmStartParams with the chunk motion', () => {
+  const warped = { ...tinyConfig(48), warp: { otype: 'Affine' as const, scale: 0.02 } };
+  const D = warped.latent.dim;
+  const previous = initParams(warped, 5, 1);
+  // The previous chunk ended shrunk by 0.8 in y and 0.04 down the grid.
+  previous.get('latents')!.data.set([0, 2, 0, 0, 0, -10], 4 * D);
+  const warpOf = (p: ReturnType<typeof initParams>, r: number) =>
+    [...p.get('latents')!.data.subarray(r * D, r * D + 6)].map((z) => 0.02 * z);
+
+  it('carries a tilt on from the previous last warp while it stays on the grid', () => {
+    const motion = { dx: new Float64Array(4), dy: Float64Array.of(0, -0.5, -1, -1.5) };
+    const next = warmStartParams(previous, warped, warped, 4, 2, { motion, width: W, height: H });
+    expect(warpOf(next, 0)[1]).toBeCloseTo(0.04, 6);
+    expect(warpOf(next, 3)[1]).toBeCloseTo(0.04 + (0.8 * 1.5) / H, 6);
+    expect(warpOf(next, 3)[5]).toBeCloseTo(-0.2, 6);
+  });
+
+  it('starts from its own centred path where carrying on would leave the grid', () => {
+    const motion = { dx: new Float64Array(4), dy: Float64Array.of(0, 2, 4, 6) };
+    const next = warmStartParams(previous, warped, warped, 4, 2, { motion, width: W, height: H });
+    const s = 1 / (1 + 6 / H);
+    expect(warpOf(next, 0)[1]).toBeCloseTo(s * (3 / H), 6);
+    expect(warpOf(next, 3)[1]).toBeCloseTo(-s * (3 / H), 6);
+    expect(warpOf(next, 0)[5]).toBeCloseTo(s - 1, 6);
+  });
+
+  it('keeps the previous last warp on every frame when the camera stands still', () => {
+    const motion = { dx: Float64Array.of(0, 0.2, 0.1, 0), dy: new Float64Array(4) };
+    const next = warmStartParams(previous, warped, warped, 4, 2, { motion, width: W, height: H });
+    for (let r = 0; r < 4; r++) expect(warpOf(next, r)).toEqual(warpOf(previous, 4));
+  });
+});
+
 describe('warmStartParams with frame levels', () => {
   it("starts the frame levels fresh (they hold the previous chunk's frames) and keeps every other table", () => {
     const c = withFrameLevels(tinyConfig(48), 6);

@@ -66,3 +66,30 @@ export function smallModel(finest: number, latentStd = 0.5): ModelConfig {
 export function toFloat(frame: Uint8Array): Float32Array {
   return Float32Array.from(frame, (v) => v / 255);
 }
+
+/**
+ * A camera pan over a fixed textured picture (sums of sines, RGB24): frame t shows the picture moved by
+ * (dx(t), dy(t)) pixels — content at (x, y) in frame 0 sits at (x + dx(t), y + dy(t)) in frame t — sampled exactly
+ * at sub-pixel positions, so a true global motion is known.
+ */
+export function panClip(
+  width: number,
+  height: number,
+  frames: number,
+  path: (t: number) => [number, number],
+): Uint8Array[] {
+  const picture = (x: number, y: number, c: number) =>
+    0.5 +
+    0.18 * Math.sin(0.31 * x + 0.17 * y + c) +
+    0.12 * Math.sin(0.07 * x - 0.23 * y + 2 * c) +
+    0.1 * Math.cos(0.13 * x * (1 + 0.1 * c) + 0.41 * y);
+  return Array.from({ length: frames }, (_, t) => {
+    const [dx, dy] = path(t);
+    const frame = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++)
+        for (let c = 0; c < 3; c++)
+          frame[(y * width + x) * 3 + c] = Math.round(255 * picture(x - dx, y - dy, c));
+    return frame;
+  });
+}
