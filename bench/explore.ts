@@ -10,6 +10,7 @@
  *   npx tsx bench/explore.ts --variants M --minutes 2   (each variant trains for 2 minutes on the clock)
  *   npx tsx bench/explore.ts --variants M-mod1,M --seed 2   (another initialisation and batch order)
  *   npx tsx bench/explore.ts --variants M --allocate [--keep-modes]   (+ the rd allocation; depths only)
+ *   npx tsx bench/explore.ts --variants M-st+sc --scenes 93 --warp-init zero   (the warp from 0, not the motion)
  *
  * With --save the last checkpoint of every variant goes to bench/results/explore-<clip>.json (a RESULTS.md
  * section; headline rows compare each variant with the first one, at the same iterations and seed).

@@ -35,7 +35,13 @@ import {
   validateFreeze,
   validateQuantAware,
 } from './freeze.js';
-import { estimateGlobalMotion, motionWarpRows, setWarpLatents, warpMoves } from './global-motion.js';
+import {
+  estimateGlobalMotion,
+  type GlobalMotion,
+  motionWarpRows,
+  setWarpLatents,
+  warpMoves,
+} from './global-motion.js';
 import { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
 import {
   ErrorMap,
@@ -533,6 +539,23 @@ function splitAlignState(c: TrainCheckpoint): { checkpoint: TrainCheckpoint; ali
   };
 }
 
+/**
+ * Motion already measured on a frame array (by identity) for the same frame size, scenes and trained frames: the
+ * encoder's frame-level probes train the first chunk twice before the chunk itself, each from the same frames.
+ */
+const measuredMotion = new WeakMap<readonly FrameData[], { key: string; motion: GlobalMotion }>();
+
+function chunkMotion(clip: Clip, sceneStarts: readonly number[], trained: readonly number[]): GlobalMotion {
+  const key = `${clip.width}x${clip.height}|${sceneStarts.join(',')}|${trained.join(',')}`;
+  const cached = measuredMotion.get(clip.frames);
+  if (cached?.key === key) return cached.motion;
+  const motion = estimateGlobalMotion(clip.frames, clip.width, clip.height, sceneStarts, {
+    measured: trained,
+  });
+  measuredMotion.set(clip.frames, { key, motion });
+  return motion;
+}
+
 function startingParams(
   config: ModelConfig,
   clip: Clip,
@@ -552,9 +575,7 @@ function startingParams(
   if (warpInit === 'motion') {
     if (config.warp && frames > 1) {
       const starts = config.encoding.otype === 'HashGrid' ? (config.encoding.scene_starts ?? []) : [];
-      const motion = estimateGlobalMotion(clip.frames, clip.width, clip.height, starts, {
-        measured: trained,
-      });
+      const motion = chunkMotion(clip, starts, trained);
       const rows = motionWarpRows(config, motion, clip.width, clip.height, starts);
       if (warpMoves(rows)) setWarpLatents(config, rows, latents);
     }
