@@ -332,13 +332,18 @@ export function levelTimeSlices(enc: HashGridEncodingConfig, level: number): num
   return t > 0 ? t + 1 : sceneCount(enc);
 }
 
+/** Frames that start a scene within the chunk (`scene_starts`; empty without scenes or for a non-grid encoding). */
+export function sceneStarts(enc: EncodingConfig): readonly number[] {
+  return (enc.otype === 'HashGrid' ? enc.scene_starts : undefined) ?? [];
+}
+
 /**
  * Scene index of frame time t (latent rows, fractional between frames; clamped to [0, frames − 1] as τ is): the
  * number of scene starts at or before it (0 for encodings without scenes).
  */
 export function sceneOf(enc: EncodingConfig, t: number, frames: number): number {
-  const starts = enc.otype === 'HashGrid' ? enc.scene_starts : undefined;
-  if (!starts || starts.length === 0) return 0;
+  const starts = sceneStarts(enc);
+  if (starts.length === 0) return 0;
   const c = t >= 0 ? Math.min(t, frames - 1) : 0;
   let s = 0;
   while (s < starts.length && starts[s] <= c) s++;

@@ -25,6 +25,7 @@ import {
   levelYResolution,
   type ModelConfig,
   sceneCount,
+  sceneStarts,
   withFrameLevels,
   withScenes,
 } from '../model/config.js';
@@ -36,8 +37,8 @@ import { CheckpointError, type TrainCheckpoint } from '../train/checkpoint-forma
 import type { FreezeQuantized, QuantAware } from '../train/freeze.js';
 import {
   continuedWarpRows,
-  estimateGlobalMotion,
   type GlobalMotion,
+  measureMotion,
   motionWarpRows,
   setWarpLatents,
   warpMoves,
@@ -313,7 +314,7 @@ export function warmStartParams(
   const before = previous.get('latents')!;
   const last = before.data.subarray((before.shape[0] - 1) * D, (before.shape[0] - 1) * D + dims);
   for (let row = 0; row < frames; row++) latents.data.set(last, row * D);
-  const starts = config.encoding.otype === 'HashGrid' ? (config.encoding.scene_starts ?? []) : [];
+  const starts = sceneStarts(config.encoding);
   const centred = motion ? motionWarpRows(config, motion.motion, motion.width, motion.height, starts) : null;
   if (motion && warpMoves(centred)) {
     const scale = previousConfig.warp?.scale ?? 0;
@@ -340,20 +341,6 @@ export function warmStartParams(
     else if (!sameLevel) params.set(name, fresh.get(name)!);
   }
   return params;
-}
-
-/** Global motion of a chunk's frames, measured on the frames it trains (held-out ones left out). */
-function chunkMotion(
-  frames: readonly Uint8Array[],
-  width: number,
-  height: number,
-  config: ModelConfig,
-  holdOut: number,
-): GlobalMotion {
-  const starts = config.encoding.otype === 'HashGrid' ? (config.encoding.scene_starts ?? []) : [];
-  return estimateGlobalMotion(frames, width, height, starts, {
-    measured: trainedFrameIndices(frames.length, holdOut),
-  });
 }
 
 /** A static level's table for `enc` whose every scene slice holds `old`'s last scene slice of the same level. */
@@ -514,7 +501,13 @@ export async function encodeChunked(options: EncodeOptions): Promise<EncodeResul
                 chunkSeed,
                 config.warp
                   ? {
-                      motion: chunkMotion(frames, source.width, source.height, config, options.holdOut ?? 1),
+                      motion: measureMotion(
+                        frames,
+                        source.width,
+                        source.height,
+                        sceneStarts(config.encoding),
+                        trainedFrameIndices(frames.length, options.holdOut ?? 1),
+                      ),
                       width: source.width,
                       height: source.height,
                     }

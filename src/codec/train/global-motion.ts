@@ -121,27 +121,33 @@ function refine(a: Level, b: Level, sx: number, sy: number, margin: number, step
   };
   // Every stride-th pixel per axis: some 40k pixels carry a shift's sub-pixel part as well as all of them.
   const stride = Math.max(1, Math.floor(Math.sqrt((w * h) / 40000)));
+  const residuals = new Float64Array(
+    Math.max(0, Math.ceil((w - 2 * margin) / stride)) * Math.max(0, Math.ceil((h - 2 * margin) / stride)),
+  );
   for (let step = 0; step < steps; step++) {
     if (Math.abs(sx) >= margin - 2 || Math.abs(sy) >= margin - 2) break;
     // Cauchy weights on the residual (iteratively reweighted least squares): what moves on its own, people
     // walking across a fixed camera's view, would otherwise pull the estimate (0.1 px a frame on vtest, 11 px
     // over 120 frames).
-    let absSum = 0;
     let count = 0;
+    let absSum = 0;
     for (let y = margin; y < h - margin; y += stride)
-      for (let x = margin; x < w - margin; x += stride, count++)
-        absSum += Math.abs(sample(x + sx, y + sy) - a.luma[y * w + x]);
+      for (let x = margin; x < w - margin; x += stride, count++) {
+        residuals[count] = sample(x + sx, y + sy) - a.luma[y * w + x];
+        absSum += Math.abs(residuals[count]);
+      }
     const c = (2 * absSum) / Math.max(1, count) + 1;
     let jxx = 0;
     let jxy = 0;
     let jyy = 0;
     let rx = 0;
     let ry = 0;
+    let k = 0;
     for (let y = margin; y < h - margin; y += stride) {
-      for (let x = margin; x < w - margin; x += stride) {
+      for (let x = margin; x < w - margin; x += stride, k++) {
         const bx = x + sx;
         const by = y + sy;
-        const r = sample(bx, by) - a.luma[y * w + x];
+        const r = residuals[k];
         const gx = (sample(bx + 1, by) - sample(bx - 1, by)) / 2;
         const gy = (sample(bx, by + 1) - sample(bx, by - 1)) / 2;
         const weight = 1 / (1 + (r / c) ** 2);
@@ -265,6 +271,28 @@ export function estimateGlobalMotion(
     }
   }
   return { dx, dy };
+}
+
+/**
+ * Motion already measured on a frame array (by identity) for the same frame size, scenes and measured frames: the
+ * encoder's frame-level probes train the first chunk twice before the chunk itself, each from the same frames.
+ */
+const measuredMotion = new WeakMap<object, { key: string; motion: GlobalMotion }>();
+
+/** estimateGlobalMotion of `frames` measured on `measured`, reusing the last result for the same frame array. */
+export function measureMotion(
+  frames: readonly (Uint8Array | Float32Array)[],
+  width: number,
+  height: number,
+  sceneStarts: readonly number[],
+  measured: readonly number[],
+): GlobalMotion {
+  const key = `${width}x${height}|${sceneStarts.join(',')}|${measured.join(',')}`;
+  const cached = measuredMotion.get(frames);
+  if (cached?.key === key) return cached.motion;
+  const motion = estimateGlobalMotion(frames, width, height, sceneStarts, { measured });
+  measuredMotion.set(frames, { key, motion });
+  return motion;
 }
 
 /**

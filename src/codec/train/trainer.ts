@@ -18,7 +18,7 @@ import type {
   StepExtras,
   TrainEngine,
 } from '../engine/types.js';
-import type { ModelConfig } from '../model/config.js';
+import { type ModelConfig, sceneStarts } from '../model/config.js';
 import { initParams } from '../model/init.js';
 import type { ParamSet } from '../model/params.js';
 import { zeroWarpLatents } from '../model/warp.js';
@@ -35,13 +35,7 @@ import {
   validateFreeze,
   validateQuantAware,
 } from './freeze.js';
-import {
-  estimateGlobalMotion,
-  type GlobalMotion,
-  motionWarpRows,
-  setWarpLatents,
-  warpMoves,
-} from './global-motion.js';
+import { measureMotion, motionWarpRows, setWarpLatents, warpMoves } from './global-motion.js';
 import { fillHeldOutLatents, temporalLatents, trainedFrameIndices } from './heldout.js';
 import {
   ErrorMap,
@@ -539,23 +533,6 @@ function splitAlignState(c: TrainCheckpoint): { checkpoint: TrainCheckpoint; ali
   };
 }
 
-/**
- * Motion already measured on a frame array (by identity) for the same frame size, scenes and trained frames: the
- * encoder's frame-level probes train the first chunk twice before the chunk itself, each from the same frames.
- */
-const measuredMotion = new WeakMap<readonly FrameData[], { key: string; motion: GlobalMotion }>();
-
-function chunkMotion(clip: Clip, sceneStarts: readonly number[], trained: readonly number[]): GlobalMotion {
-  const key = `${clip.width}x${clip.height}|${sceneStarts.join(',')}|${trained.join(',')}`;
-  const cached = measuredMotion.get(clip.frames);
-  if (cached?.key === key) return cached.motion;
-  const motion = estimateGlobalMotion(clip.frames, clip.width, clip.height, sceneStarts, {
-    measured: trained,
-  });
-  measuredMotion.set(clip.frames, { key, motion });
-  return motion;
-}
-
 function startingParams(
   config: ModelConfig,
   clip: Clip,
@@ -574,8 +551,8 @@ function startingParams(
     throw new RangeError(`latentInit must be 'random' or 'temporal', got '${latentInit}'`);
   if (warpInit === 'motion') {
     if (config.warp && frames > 1) {
-      const starts = config.encoding.otype === 'HashGrid' ? (config.encoding.scene_starts ?? []) : [];
-      const motion = chunkMotion(clip, starts, trained);
+      const starts = sceneStarts(config.encoding);
+      const motion = measureMotion(clip.frames, clip.width, clip.height, starts, trained);
       const rows = motionWarpRows(config, motion, clip.width, clip.height, starts);
       if (warpMoves(rows)) setWarpLatents(config, rows, latents);
     }
