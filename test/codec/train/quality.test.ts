@@ -5,11 +5,34 @@
 import { describe, expect, it } from 'vitest';
 import { tfjsEngineFactory } from '../../../src/codec/engine/tfjs/index.js';
 import { psnr, videoPsnr } from '../../../src/codec/metrics/index.js';
+import type { ModelConfig } from '../../../src/codec/model/config.js';
+import type { ParamSet } from '../../../src/codec/model/params.js';
 import { renderFrame } from '../../../src/codec/render/index.js';
-import { train } from '../../../src/codec/train/index.js';
+import { type TrainOptions, train } from '../../../src/codec/train/index.js';
 import { blobClip, panClip, smallModel, toFloat } from './clips.js';
 
 const engine = tfjsEngineFactory({ backends: ['wasm', 'cpu'] });
+
+/** Trains `config` on 32×32 `frames` (8 frames × 512 pixels a step, seed 1); `extra` overrides or adds options. */
+function train32(frames: Uint8Array[], config: ModelConfig, extra: Partial<TrainOptions> = {}) {
+  return train({
+    frames,
+    width: 32,
+    height: 32,
+    config,
+    engine,
+    iterations: 200,
+    framesPerBatch: 8,
+    pixelsPerFrame: 512,
+    seed: 1,
+    ...extra,
+  });
+}
+
+/** Frame-by-frame PSNR of the trained model's renders against `frames` (videoPsnr). */
+function decodedPsnr(frames: Uint8Array[], config: ModelConfig, params: ParamSet) {
+  return videoPsnr(frames.map((f, t) => [renderFrame({ config, params }, t, 32, 32), toFloat(f)] as const));
+}
 
 describe('trainer quality on 32×32 moving clips', () => {
   it('overfits 16 frames of a moving blob over a drifting gradient to ≥ 30 dB', async () => {
@@ -23,21 +46,8 @@ describe('trainer quality on 32×32 moving clips', () => {
       drift: 0.02,
     });
     const config = smallModel(32);
-    const result = await train({
-      frames,
-      width: 32,
-      height: 32,
-      config,
-      engine,
-      iterations: 200,
-      framesPerBatch: 8,
-      pixelsPerFrame: 512,
-      seed: 1,
-    });
-    const pairs = frames.map(
-      (f, t) => [renderFrame({ config, params: result.params }, t, 32, 32), toFloat(f)] as const,
-    );
-    const summary = videoPsnr(pairs);
+    const result = await train32(frames, config);
+    const summary = decodedPsnr(frames, config, result.params);
     expect(summary.average).toBeGreaterThanOrEqual(30);
     expect(result.losses[result.losses.length - 1]).toBeLessThan(result.losses[0] / 20);
   });
@@ -56,19 +66,7 @@ describe('trainer quality on 32×32 moving clips', () => {
       drift: 0,
     });
     const config = smallModel(32);
-    const result = await train({
-      frames,
-      width: 32,
-      height: 32,
-      config,
-      engine,
-      iterations: 300,
-      framesPerBatch: 8,
-      pixelsPerFrame: 512,
-      seed: 1,
-      holdOut: 2,
-      latentInit: 'temporal',
-    });
+    const result = await train32(frames, config, { iterations: 300, holdOut: 2, latentInit: 'temporal' });
     expect(result.trainedFrames).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16]);
     let interpolated = 0;
     let blended = 0;
@@ -88,23 +86,8 @@ describe('trainer quality on 32×32 moving clips', () => {
     const frames = panClip(32, 32, 16, (t) => [0.2 * t, -0.8 * t]);
     const config = { ...smallModel(32), warp: { otype: 'Affine' as const, scale: 0.02 } };
     const decoded = async (warpInit: 'motion' | 'zero') => {
-      const result = await train({
-        frames,
-        width: 32,
-        height: 32,
-        config,
-        engine,
-        iterations: 200,
-        framesPerBatch: 8,
-        pixelsPerFrame: 512,
-        seed: 1,
-        warpInit,
-      });
-      return videoPsnr(
-        frames.map(
-          (f, t) => [renderFrame({ config, params: result.params }, t, 32, 32), toFloat(f)] as const,
-        ),
-      ).average;
+      const result = await train32(frames, config, { warpInit });
+      return decodedPsnr(frames, config, result.params).average;
     };
     const fromMotion = await decoded('motion');
     const fromZero = await decoded('zero');
